@@ -1,0 +1,111 @@
+# pam_authrocket: the PAM module, its network helper and the admin CLI.
+# "make" builds into build/; "make check" runs every test.
+
+CC	?= cc
+PYTHON	?= python3
+PREFIX	?= /usr
+DESTDIR	?=
+PAMDIR	?= $(shell pkg-config --variable=libdir pam 2>/dev/null || echo /lib/x86_64-linux-gnu)/security
+LIBEXECDIR ?= $(PREFIX)/libexec/pam_authrocket
+SBINDIR	?= $(PREFIX)/sbin
+MANDIR	?= $(PREFIX)/share/man
+PAMCONFDIR ?= $(PREFIX)/share/pam-configs
+SYSCONFDIR ?= /etc
+
+B	:= build
+WARN	:= -Wall -Wextra -Wformat=2 -Wshadow -Wpointer-arith -Wstrict-prototypes \
+	   -Wmissing-prototypes -Wno-unused-parameter
+HARDEN	:= -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fno-strict-overflow
+OPT	?= -O2 -g
+SAN	?=
+CFLAGS	?=
+AR_CFLAGS := $(OPT) $(SAN) -std=gnu11 -fPIC $(WARN) $(HARDEN) -D_GNU_SOURCE -Isrc $(CFLAGS)
+AR_LDFLAGS := $(SAN) -Wl,-z,relro,-z,now $(LDFLAGS)
+
+LIB_SRCS := $(sort $(wildcard src/*.c))
+LIB_OBJS := $(LIB_SRCS:%.c=$(B)/obj/%.o)
+HELPER_SRCS := $(sort $(wildcard src/helper/*.c))
+HELPER_OBJS := $(HELPER_SRCS:%.c=$(B)/obj/%.o)
+CHECK_SRCS := $(sort $(wildcard src/check/*.c))
+CHECK_OBJS := $(CHECK_SRCS:%.c=$(B)/obj/%.o)
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
+TOOL_SRCS := $(sort $(wildcard tests/tools/*.c))
+TOOL_BINS := $(TOOL_SRCS:tests/tools/%.c=$(B)/tools/%)
+
+LIBS	:= -ljwt -ljansson -lcrypto
+
+DEB_PKGS := build-essential pkg-config libpam0g-dev libjwt-dev libcurl4-openssl-dev \
+	libjansson-dev libssl-dev libpam-modules openssl ca-certificates python3 \
+	pamtester openssh-server openssh-client sshpass sudo valgrind mandoc \
+	clang libclang-rt-14-dev
+
+.PHONY: all check check-asan unit deps install uninstall demo bench fuzz clean lint tools
+
+all: $(B)/pam_authrocket.so $(B)/authrocket-helper $(B)/authrocket-check
+
+$(B)/obj/%.o: %.c $(wildcard src/*.h) | $(B)
+	@mkdir -p $(dir $@)
+	$(CC) $(AR_CFLAGS) -c -o $@ $<
+
+$(B):
+	@mkdir -p $(B)
+
+$(B)/libar.a: $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/pam_authrocket.so: $(B)/obj/pam_authrocket.o $(B)/libar.a pam_authrocket.map
+	$(CC) -shared -o $@ $(B)/obj/pam_authrocket.o $(B)/libar.a \
+		-Wl,--version-script=pam_authrocket.map -Wl,-z,defs $(AR_LDFLAGS) \
+		-lpam $(LIBS)
+
+$(B)/authrocket-helper: $(HELPER_OBJS) $(B)/libar.a
+	$(CC) -o $@ $(HELPER_OBJS) $(B)/libar.a $(AR_LDFLAGS) -pie -lcurl $(LIBS)
+
+$(B)/authrocket-check: $(CHECK_OBJS) $(B)/libar.a
+	$(CC) -o $@ $(CHECK_OBJS) $(B)/libar.a $(AR_LDFLAGS) -pie $(LIBS)
+
+$(B)/tests/%: tests/unit/%.c tests/unit/harness.h $(B)/libar.a
+	@mkdir -p $(dir $@)
+	$(CC) $(AR_CFLAGS) -o $@ $< $(B)/libar.a $(AR_LDFLAGS) $(LIBS)
+
+$(B)/tools/pamdrive: tests/tools/pamdrive.c
+	@mkdir -p $(dir $@)
+	$(CC) $(AR_CFLAGS) -rdynamic -o $@ $< $(AR_LDFLAGS) -lpam
+
+$(B)/tools/%: tests/tools/%.c $(B)/libar.a
+	@mkdir -p $(dir $@)
+	$(CC) $(AR_CFLAGS) -o $@ $< $(B)/libar.a $(AR_LDFLAGS) $(LIBS)
+
+tools: $(TOOL_BINS)
+
+unit: $(UNIT_BINS)
+
+check: all $(UNIT_BINS) $(TOOL_BINS)
+	@PYTHON=$(PYTHON) SAN="$(SAN)" bash tests/run-all
+
+# The whole suite again with AddressSanitizer and UBSan, in its own tree.
+check-asan:
+	$(MAKE) B=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
+		SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" check
+
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" \
+			|| missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -qq --no-install-recommends $$missing; \
+	else echo "deps: all packages present"; fi
+
+demo: all $(TOOL_BINS)
+	@PYTHON=$(PYTHON) $(PYTHON) tests/demo.py
+
+bench: all $(TOOL_BINS)
+	@PYTHON=$(PYTHON) $(PYTHON) tests/bench/bench.py
+
+clean:
+	rm -rf $(B)

@@ -1,0 +1,145 @@
+/*
+ * Common definitions of the pam_authrocket library: result codes, the
+ * per-call context with its log and prompt callbacks, and global limits.
+ * Nothing here knows about PAM; the shim translates.
+ */
+#ifndef AR_AR_H
+#define AR_AR_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+#define AR_VERSION		"1.0.0"
+#define AR_USER_AGENT		"pam_authrocket/" AR_VERSION
+
+#define AR_DEFAULT_CONFIG	"/etc/security/pam_authrocket.conf"
+#define AR_DEFAULT_HELPER	"/usr/libexec/pam_authrocket/authrocket-helper"
+#define AR_DEFAULT_CACHE_DIR	"/var/cache/pam_authrocket"
+
+#define AR_MAX_TOKEN		8192	/* largest token accepted (bytes) */
+#define AR_MAX_INPUT		16384	/* largest prompt reply looked at */
+#define AR_MAX_FILE		65536	/* largest config, key or map file */
+#define AR_MAX_REPLY		(1024 * 1024)	/* largest API reply body */
+#define AR_MAX_JSON_DEPTH	16	/* deepest JSON accepted anywhere */
+#define AR_MAX_NAME		32	/* local account name, without NUL */
+
+/*
+ * Every fallible function returns one of these.  The shim maps each one to
+ * exactly one PAM code per phase; the detail goes into the context.
+ */
+enum ar_result {
+	AR_OK = 0,
+	AR_ERR_AUTH,		/* credential rejected, identity mismatch */
+	AR_ERR_DENIED,		/* policy: inactive, permission/org missing */
+	AR_ERR_USER_UNKNOWN,	/* no such local account / AuthRocket user */
+	AR_ERR_UNAVAIL,		/* AuthRocket unreachable or odd reply */
+	AR_ERR_CONFIG,		/* configuration missing, unsafe or invalid */
+	AR_ERR_CONV,		/* conversation failed or returned nothing */
+	AR_ERR_NOMEM,		/* out of memory */
+	AR_ERR_INTERNAL,	/* anything else; never success */
+	AR_NOTHING		/* account phase: nothing to check */
+};
+
+/* Log priorities, numerically equal to syslog's. */
+enum ar_prio {
+	AR_LOG_ERR = 3,
+	AR_LOG_WARNING = 4,
+	AR_LOG_NOTICE = 5,
+	AR_LOG_INFO = 6,
+	AR_LOG_DEBUG = 7
+};
+
+enum ar_prompt_style {
+	AR_PROMPT_ECHO_OFF = 1,
+	AR_PROMPT_ECHO_ON,
+	AR_PROMPT_ERROR,	/* message only, no reply */
+	AR_PROMPT_INFO		/* message only, no reply */
+};
+
+/* Log sink: one complete line, no trailing newline, already escaped. */
+typedef void ar_log_fn(void *arg, int prio, const char *line);
+
+/*
+ * Prompt: show text, and for the ECHO styles store a malloc'ed NUL
+ * terminated reply in *reply (the caller wipes and frees it).  Returns
+ * AR_OK, AR_ERR_CONV or AR_ERR_NOMEM.
+ */
+typedef int ar_prompt_fn(void *arg, int style, const char *text,
+    char **reply);
+
+/*
+ * Per-call context: lives on the stack of the entry point.  The strings
+ * are borrowed from the caller and must outlive the context.
+ */
+struct ar_ctx {
+	const char	*service;	/* PAM_SERVICE, may be NULL */
+	const char	*user;		/* PAM_USER, may be NULL */
+	const char	*rhost;		/* PAM_RHOST, may be NULL */
+	const char	*phase;		/* "auth", "account", "check" */
+	time_t		 now;		/* wall clock for token checks */
+	uid_t		 owner;		/* owner allowed besides root */
+	int		 debug;		/* from the argument or the config */
+
+	ar_log_fn	*log;		/* may be NULL: nothing logged */
+	void		*log_arg;
+	ar_prompt_fn	*prompt;	/* may be NULL: AR_ERR_CONV */
+	void		*prompt_arg;
+
+	/* First failure recorded wins; see ar_fail(). */
+	int		 err;		/* enum ar_result, AR_OK if none */
+	const char	*reason;	/* short keyword for the log line */
+	char		 detail[256];	/* escaped human detail */
+
+	/* Monotonic deadline (ms) for the network work, 0 if not started. */
+	int64_t		 deadline_ms;
+};
+
+/*
+ * Initialise a context: zeroes it, sets now = time(NULL), owner =
+ * geteuid() and the given phase.  Never fails.
+ */
+void	ar_ctx_init(struct ar_ctx *ctx, const char *phase);
+
+/*
+ * Record a failure: the first call after ar_ctx_init() (or
+ * ar_ctx_clear_error()) stores code, the reason keyword (a static string
+ * such as "expired") and the formatted, escaped detail; later calls only
+ * log the detail at debug priority.  Returns code, so that callers can
+ * write "return ar_fail(ctx, AR_ERR_AUTH, "expired", "exp %lld", e);".
+ */
+int	ar_fail(struct ar_ctx *ctx, int code, const char *reason,
+	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* Forget a recorded failure (used when a fallback path is taken). */
+void	ar_ctx_clear_error(struct ar_ctx *ctx);
+
+/* Log one formatted line through the sink; AR_LOG_DEBUG only if debug. */
+void	ar_log(struct ar_ctx *ctx, int prio, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+
+/*
+ * Log the decision line of DESIGN §7:
+ *   "allow user=U rhost=H method=M ar_user=usr_..."   (r == AR_OK)
+ *   "deny user=U rhost=H method=M reason=R"            (otherwise)
+ * Names are escaped; a missing value is shown as "-".
+ */
+void	ar_log_decision(struct ar_ctx *ctx, int r, const char *method,
+	    const char *ar_user_id);
+
+/*
+ * Escape untrusted text for logs and user messages into dst (size n):
+ * printable ASCII except backslash and double quote is kept, everything
+ * else becomes \xHH.  Output is always NUL terminated and may be cut.
+ * Returns dst.
+ */
+char	*ar_escape(char *dst, size_t n, const char *src, size_t len);
+
+/* Name of a result for logs and the CLI ("ok", "auth_err", ...). */
+const char *ar_result_str(int r);
+
+/* Milliseconds of CLOCK_MONOTONIC. */
+int64_t	ar_monotonic_ms(void);
+
+#endif /* AR_AR_H */

@@ -1,0 +1,100 @@
+/*
+ * The configuration: one key table shared by the file and the PAM
+ * arguments, and the parsed result.
+ */
+#ifndef AR_CONF_H
+#define AR_CONF_H
+
+#include "ar.h"
+
+enum ar_mode {
+	AR_MODE_AUTO = 0,
+	AR_MODE_TOKEN,
+	AR_MODE_PASSWORD
+};
+
+enum ar_map_by {
+	AR_MAP_USERNAME = 0,
+	AR_MAP_EMAIL,
+	AR_MAP_EMAIL_LOCALPART,
+	AR_MAP_REFERENCE,
+	AR_MAP_CUSTOM,		/* custom:NAME, name in map_custom */
+	AR_MAP_FILE		/* only the user_map_file */
+};
+
+/* A parsed comma list: n items, each a malloc'ed string. */
+struct ar_list {
+	char	**item;
+	size_t	  n;
+};
+
+struct ar_conf {
+	char		*config_path;	/* the file that was read */
+
+	char		*api_url;	/* without trailing '/', or NULL */
+	int		 api_version;	/* 1, 2, or 0 without api_url */
+	char		*api_key;	/* secret, or NULL */
+	size_t		 api_key_len;
+	char		*account_id;	/* v1 legacy org_..., or NULL */
+	char		*realm_id;	/* rl_..., or NULL */
+
+	char		*jwt_key;	/* secret or PEM text, or NULL */
+	size_t		 jwt_key_len;
+	char		*jwks_url;	/* explicit or derived, or NULL */
+	char		*loginrocket_url; /* or NULL */
+	char		*issuer;	/* required iss, or NULL */
+
+	int		 mode;		/* enum ar_mode */
+	int		 map_by;	/* enum ar_map_by */
+	char		*map_custom;	/* NAME of custom:NAME */
+	char		*user_map_file;	/* or NULL */
+	struct ar_list	 require_permission;
+	struct ar_list	 require_org;
+
+	long		 min_uid;	/* default 1000 */
+	long		 leeway;	/* seconds, 0..300, default 30 */
+	long		 max_token_age;	/* seconds, 0 = off */
+	int		 verify_session; /* bool */
+	long		 timeout;	/* seconds, 1..60, default 10 */
+
+	char		*ca_file;	/* or NULL */
+	char		*ca_dir;	/* or NULL: system directory */
+	char		*proxy;		/* or NULL: no proxy at all */
+	char		*prompt;	/* or NULL: built from the mode */
+	int		 debug;		/* bool */
+	char		*helper;	/* default AR_DEFAULT_HELPER */
+	char		*cache_dir;	/* default AR_DEFAULT_CACHE_DIR */
+};
+
+/* One row of the key table, for the CLI and the man-page test. */
+struct ar_conf_key {
+	const char	*name;
+	const char	*type;		/* "string", "bool", "integer", ... */
+	const char	*def;		/* default as text, "" when none */
+};
+
+/*
+ * Load the configuration for one stack line: argv holds the PAM module
+ * arguments ("config=PATH", "debug", "key=value"); the file named by
+ * config= (default path_default, normally AR_DEFAULT_CONFIG) is read with
+ * ar_file_read() and its keys applied, then the arguments override it.
+ * *_file keys are read last.  Validation follows DESIGN §5: unknown or
+ * repeated keys, bad values, api_url not https or not /v1 or /v2, an HMAC
+ * secret shorter than 32 bytes, a secret in a group/other-readable file
+ * are AR_ERR_CONFIG with ctx detail "conf: PATH: line N: ...".
+ * On AR_OK *conf is filled (release with ar_conf_free()); on error it is
+ * left cleared.  Sets ctx->debug when debug is on.
+ */
+int	ar_conf_load(struct ar_ctx *ctx, int argc, const char **argv,
+	    const char *path_default, struct ar_conf *conf);
+
+/* Release everything a conf holds, wiping secrets; NULL-safe. */
+void	ar_conf_free(struct ar_conf *conf);
+
+/* The key table, terminated by a row with name NULL. */
+const struct ar_conf_key *ar_conf_keys(void);
+
+/* Does this list contain s (exact, byte for byte)? */
+int	ar_list_has(const struct ar_list *l, const char *s);
+
+#endif /* AR_CONF_H */

@@ -1,0 +1,56 @@
+/*
+ * Running authrocket-helper for one HTTPS request: fork and exec with an
+ * empty environment and clean descriptors, the request over a pipe, the
+ * reply read back under the context's deadline, the child always reaped.
+ */
+#ifndef AR_HELPER_CLIENT_H
+#define AR_HELPER_CLIENT_H
+
+#include "ar.h"
+#include "conf.h"
+
+struct ar_http_req {
+	const char	*method;	/* "GET" or "POST" */
+	const char	*url;		/* absolute https:// URL */
+	const char	*headers[12];	/* "Name: value", NULL terminated */
+	const char	*body;		/* or NULL */
+	size_t		 body_len;
+	size_t		 max_body;	/* 0: AR_MAX_REPLY */
+};
+
+struct ar_http_resp {
+	long		 status;	/* HTTP status, 0 on transport error */
+	char		*body;		/* malloc'ed, NUL terminated, or NULL */
+	size_t		 body_len;
+	char		*date;		/* the Date header, or NULL */
+	char		*error;		/* transport error class, or NULL:
+					   "timeout", "connect", "resolve",
+					   "tls", "too_large", "proto" */
+	char		*detail;	/* helper's escaped detail, or NULL */
+	char		*tls;		/* negotiated TLS version, or NULL */
+	long		 time_ms;	/* helper's measured request time */
+};
+
+/*
+ * Start the deadline for this call's network work if not yet started:
+ * ctx->deadline_ms = now + conf->timeout seconds.
+ */
+void	ar_deadline_start(struct ar_ctx *ctx, const struct ar_conf *conf);
+
+/*
+ * Perform req through the helper (conf->helper, checked: regular file
+ * owned by root or ctx->owner, not group/other-writable) with
+ * conf->ca_file/ca_dir/proxy, within the remaining deadline (started
+ * here if needed).  The helper is killed and reaped when the deadline
+ * passes.  AR_OK means the helper answered: resp->status is the HTTP
+ * status, or 0 with resp->error set for transport failures (those are
+ * also logged).  Errors: AR_ERR_UNAVAIL ("helper_failed", "timeout"),
+ * AR_ERR_CONFIG (helper path unsafe), AR_ERR_NOMEM.  Release resp with
+ * ar_http_resp_clear() in every case.
+ */
+int	ar_http_perform(struct ar_ctx *ctx, const struct ar_conf *conf,
+	    const struct ar_http_req *req, struct ar_http_resp *resp);
+
+void	ar_http_resp_clear(struct ar_http_resp *resp);
+
+#endif /* AR_HELPER_CLIENT_H */

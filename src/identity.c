@@ -1,0 +1,57 @@
+/*
+ * Releasing and querying the identity structure.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "identity.h"
+#include "secure.h"
+
+void
+ar_identity_clear(struct ar_identity *id)
+{
+	size_t i, j;
+
+	if (id == NULL)
+		return;
+	free(id->user_id);
+	free(id->username);
+	free(id->email);
+	free(id->reference);
+	for (i = 0; i < id->n_custom; i++) {
+		free(id->custom[i].name);
+		free(id->custom[i].value);
+	}
+	free(id->custom);
+	free(id->session_id);
+	free(id->realm_id);
+	free(id->issuer);
+	for (i = 0; i < id->n_memb; i++) {
+		free(id->memb[i].org_id);
+		for (j = 0; j < id->memb[i].n_perm; j++)
+			free(id->memb[i].perm[j]);
+		free(id->memb[i].perm);
+	}
+	free(id->memb);
+	memset(id, 0, sizeof(*id));
+}
+
+void
+ar_identity_free(struct ar_identity *id)
+{
+	if (id == NULL)
+		return;
+	ar_identity_clear(id);
+	free(id);
+}
+
+const char *
+ar_identity_custom(const struct ar_identity *id, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < id->n_custom; i++)
+		if (strcmp(id->custom[i].name, name) == 0)
+			return id->custom[i].value;
+	return NULL;
+}

@@ -1,0 +1,34 @@
+/*
+ * AuthRocket 2 public keys from a JWKS document: parse, pick by kid, and
+ * keep a root-only cache so logins go on while AuthRocket is unreachable.
+ */
+#ifndef AR_JWKS_H
+#define AR_JWKS_H
+
+#include "ar.h"
+#include "conf.h"
+#include "key.h"
+
+#define AR_JWKS_TTL		3600	/* seconds a fetched document is fresh */
+#define AR_JWKS_REFETCH_MIN	60	/* at most one refetch for an unknown kid */
+
+/*
+ * Find the key with this kid (or the only key when kid is NULL and the
+ * document has exactly one) in a JWKS document; the key's x5c[0] (DER)
+ * or, for RSA, n/e members are used.  Errors: AR_ERR_AUTH ("unknown_kid"),
+ * AR_ERR_UNAVAIL ("bad_jwks"), AR_ERR_NOMEM.
+ */
+int	ar_jwks_find(struct ar_ctx *ctx, const char *doc, size_t len,
+	    const char *kid, struct ar_key *key);
+
+/*
+ * The key for kid: from the cache in conf->cache_dir when fresh, else
+ * fetched from conf->jwks_url (and cached); an unknown kid refetches at
+ * most once per AR_JWKS_REFETCH_MIN seconds; when the fetch fails a stale
+ * cached document is still used.  Errors: as ar_jwks_find(), plus
+ * AR_ERR_UNAVAIL when neither cache nor network has a document.
+ */
+int	ar_jwks_key(struct ar_ctx *ctx, const struct ar_conf *conf,
+	    const char *kid, struct ar_key *key);
+
+#endif /* AR_JWKS_H */

@@ -1,0 +1,185 @@
+/*
+ * The context's failure record and logging: escaping of untrusted text,
+ * the one decision line per login, and result names.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ar.h"
+
+void
+ar_ctx_init(struct ar_ctx *ctx, const char *phase)
+{
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->phase = phase;
+	ctx->now = time(NULL);
+	ctx->owner = geteuid();
+	ctx->err = AR_OK;
+}
+
+void
+ar_ctx_clear_error(struct ar_ctx *ctx)
+{
+	ctx->err = AR_OK;
+	ctx->reason = NULL;
+	ctx->detail[0] = '\0';
+}
+
+char *
+ar_escape(char *dst, size_t n, const char *src, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i, o = 0;
+
+	if (n == 0)
+		return dst;
+	for (i = 0; src != NULL && i < len; i++) {
+		unsigned char c = (unsigned char)src[i];
+
+		if (c >= 0x20 && c < 0x7f && c != '\\' && c != '"') {
+			if (o + 1 >= n)
+				break;
+			dst[o++] = (char)c;
+		} else {
+			if (o + 4 >= n)
+				break;
+			dst[o++] = '\\';
+			dst[o++] = 'x';
+			dst[o++] = hex[c >> 4];
+			dst[o++] = hex[c & 0xf];
+		}
+	}
+	dst[o] = '\0';
+	return dst;
+}
+
+/* Format, then escape: the detail may quote names from tokens. */
+static void
+format_escaped(char *dst, size_t n, const char *fmt, va_list ap)
+{
+	char raw[512];
+	int len;
+
+	len = vsnprintf(raw, sizeof(raw), fmt, ap);
+	if (len < 0)
+		len = 0;
+	if ((size_t)len >= sizeof(raw))
+		len = sizeof(raw) - 1;
+	ar_escape(dst, n, raw, (size_t)len);
+}
+
+static void
+emit(struct ar_ctx *ctx, int prio, const char *line)
+{
+	if (ctx->log != NULL)
+		ctx->log(ctx->log_arg, prio, line);
+}
+
+int
+ar_fail(struct ar_ctx *ctx, int code, const char *reason, const char *fmt,
+    ...)
+{
+	char buf[sizeof(ctx->detail)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	format_escaped(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (ctx->err == AR_OK) {
+		ctx->err = code;
+		ctx->reason = reason;
+		memcpy(ctx->detail, buf, sizeof(buf));
+	}
+	if (ctx->debug)
+		emit(ctx, AR_LOG_DEBUG, buf);
+	return code;
+}
+
+void
+ar_log(struct ar_ctx *ctx, int prio, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	if (prio == AR_LOG_DEBUG && !ctx->debug)
+		return;
+	va_start(ap, fmt);
+	format_escaped(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	emit(ctx, prio, buf);
+}
+
+static const char *
+esc_or_dash(char *buf, size_t n, const char *s)
+{
+	if (s == NULL || *s == '\0')
+		return "-";
+	return ar_escape(buf, n, s, strlen(s));
+}
+
+void
+ar_log_decision(struct ar_ctx *ctx, int r, const char *method,
+    const char *ar_user_id)
+{
+	char user[3 * 4 * AR_MAX_NAME], rhost[256], uid[128], line[768];
+
+	esc_or_dash(user, sizeof(user), ctx->user);
+	esc_or_dash(rhost, sizeof(rhost), ctx->rhost);
+	if (r == AR_OK) {
+		snprintf(line, sizeof(line),
+		    "allow user=%s rhost=%s method=%s ar_user=%s", user, rhost,
+		    method ? method : "-",
+		    esc_or_dash(uid, sizeof(uid), ar_user_id));
+		emit(ctx, AR_LOG_INFO, line);
+		return;
+	}
+	snprintf(line, sizeof(line), "deny user=%s rhost=%s method=%s "
+	    "reason=%s%s%s%s", user, rhost, method ? method : "-",
+	    ctx->reason ? ctx->reason : ar_result_str(r),
+	    ar_user_id ? " ar_user=" : "",
+	    ar_user_id ? esc_or_dash(uid, sizeof(uid), ar_user_id) : "",
+	    "");
+	emit(ctx, r == AR_ERR_AUTH || r == AR_ERR_DENIED ||
+	    r == AR_ERR_USER_UNKNOWN ? AR_LOG_NOTICE : AR_LOG_ERR, line);
+	if (ctx->detail[0] != '\0')
+		ar_log(ctx, AR_LOG_DEBUG, "detail: %s", ctx->detail);
+}
+
+const char *
+ar_result_str(int r)
+{
+	switch (r) {
+	case AR_OK:
+		return "ok";
+	case AR_ERR_AUTH:
+		return "auth_err";
+	case AR_ERR_DENIED:
+		return "denied";
+	case AR_ERR_USER_UNKNOWN:
+		return "user_unknown";
+	case AR_ERR_UNAVAIL:
+		return "unavailable";
+	case AR_ERR_CONFIG:
+		return "config_error";
+	case AR_ERR_CONV:
+		return "conv_error";
+	case AR_ERR_NOMEM:
+		return "no_memory";
+	case AR_NOTHING:
+		return "nothing";
+	default:
+		return "internal_error";
+	}
+}
+
+int64_t
+ar_monotonic_ms(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+		return 0;
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}

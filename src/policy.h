@@ -1,0 +1,37 @@
+/*
+ * The policy checks after mapping: the local account, min_uid, the
+ * AuthRocket user's state, required permissions and orgs.
+ */
+#ifndef AR_POLICY_H
+#define AR_POLICY_H
+
+#include "ar.h"
+#include "conf.h"
+#include "identity.h"
+
+/*
+ * Check the local account pam_user: a valid name, present in the passwd
+ * database (getpwnam_r), uid >= conf->min_uid (compared as uids).
+ * *uid receives the uid on AR_OK (uid may be NULL).
+ * Errors: AR_ERR_USER_UNKNOWN ("no_local_user", "bad_local_name"),
+ * AR_ERR_AUTH ("uid_below_min"), AR_ERR_INTERNAL (lookup error),
+ * AR_ERR_NOMEM.
+ */
+int	ar_policy_local(struct ar_ctx *ctx, const struct ar_conf *conf,
+	    const char *pam_user, uid_t *uid);
+
+/*
+ * Check the identity: when id->have_state, it must be active and human;
+ * require_org: a membership in one of the orgs; require_permission: a
+ * membership holding one of the permissions (when both are set, one
+ * membership must satisfy both); expired memberships (expires_at <=
+ * ctx->now) do not count.  When a requirement is set but
+ * !id->have_memberships the result is AR_ERR_DENIED
+ * ("memberships_unknown").
+ * Errors: AR_ERR_DENIED ("inactive", "not_human", "no_permission",
+ * "no_org", "memberships_unknown").
+ */
+int	ar_policy_identity(struct ar_ctx *ctx, const struct ar_conf *conf,
+	    const struct ar_identity *id);
+
+#endif /* AR_POLICY_H */
