@@ -38,7 +38,7 @@ LIBS	:= -ljwt -ljansson -lcrypto
 DEB_PKGS := build-essential pkg-config libpam0g-dev libjwt-dev libcurl4-openssl-dev \
 	libjansson-dev libssl-dev libpam-modules openssl ca-certificates python3 \
 	pamtester openssh-server openssh-client sshpass sudo valgrind mandoc \
-	clang libclang-rt-14-dev
+	clang libclang-rt-14-dev libnss-wrapper
 
 .PHONY: all check check-asan unit deps install uninstall demo bench fuzz clean lint tools
 
@@ -83,7 +83,7 @@ tools: $(TOOL_BINS)
 unit: $(UNIT_BINS)
 
 check: all $(UNIT_BINS) $(TOOL_BINS)
-	@PYTHON=$(PYTHON) SAN="$(SAN)" bash tests/run-all
+	@B=$(B) PYTHON=$(PYTHON) bash tests/run-all
 
 # The whole suite again with AddressSanitizer and UBSan, in its own tree.
 check-asan:

@@ -12,26 +12,40 @@
 /*
  * Compute the local name for id: an entry of conf->user_map_file
  * ("id:usr_... LOCAL", "username:NAME LOCAL", "email:ADDR LOCAL"; id
- * entries are matched first, then username, then email) wins; otherwise
- * conf->map_by (username, email, email_localpart, reference, custom:NAME;
- * "file" means the map file only).  The result must match
- * ^[a-z_][a-z0-9_.-]{0,31}$.  On AR_OK *local is malloc'ed.
- * Errors: AR_ERR_AUTH ("no_mapping" when nothing maps, "bad_local_name"),
- * AR_ERR_CONFIG (map file unsafe or malformed), AR_ERR_NOMEM.
+ * entries are matched first, then username, then email; exact bytes, no
+ * case folding) wins; otherwise conf->map_by (username, email,
+ * email_localpart, reference, custom:NAME; "file" means the map file
+ * only).  The result must match ^[a-z_][a-z0-9_.-]{0,31}$.  On AR_OK
+ * *local is malloc'ed and owned by the caller.
+ * Map file syntax: one entry per line, KIND:VALUE and LOCAL separated by
+ * blanks or tabs; blank lines and lines starting with '#' are skipped;
+ * leading and trailing blanks and one trailing '\r' are ignored; a
+ * malformed line, a control character, an invalid LOCAL or a KIND:VALUE
+ * key listed twice makes the whole file invalid.
+ * Errors: AR_ERR_AUTH ("no_mapping" when nothing maps or the source value
+ * is missing or empty, "bad_local_name" when the produced name fails the
+ * pattern), AR_ERR_CONFIG (map file missing, unsafe or malformed:
+ * "bad_map_file" with detail "map: PATH: line N: ..."; or map_by custom
+ * without a name), AR_ERR_NOMEM.
  */
 int	ar_map_local_name(struct ar_ctx *ctx, const struct ar_conf *conf,
 	    const struct ar_identity *id, char **local);
 
 /*
- * The AuthRocket name to send to the API for a local account: the key of
- * the first "username:" or "email:" entry mapping to local (an "id:"
- * entry gives the usr_ id), else local itself.  On AR_OK *name is
- * malloc'ed.  Errors: AR_ERR_CONFIG, AR_ERR_NOMEM.
+ * The AuthRocket name to send to the API for a local account: the VALUE
+ * of the first map file entry (in file order, any kind) whose LOCAL is
+ * local, so "username:NAME" gives NAME, "email:ADDR" gives ADDR and
+ * "id:usr_..." gives the usr_ id; else local itself (also when no
+ * user_map_file is set).  On AR_OK *name is malloc'ed and owned by the
+ * caller.  Errors: AR_ERR_CONFIG (map file as above), AR_ERR_NOMEM.
  */
 int	ar_map_remote_name(struct ar_ctx *ctx, const struct ar_conf *conf,
 	    const char *local, char **name);
 
-/* Is s a valid local account name (^[a-z_][a-z0-9_.-]{0,31}$)? */
+/*
+ * Is s a valid local account name (^[a-z_][a-z0-9_.-]{0,31}$, ASCII
+ * only, independent of the locale)?  Returns 1 or 0; NULL gives 0.
+ */
 int	ar_map_name_ok(const char *s);
 
 #endif /* AR_MAP_H */

@@ -13,9 +13,12 @@
  * Check the local account pam_user: a valid name, present in the passwd
  * database (getpwnam_r), uid >= conf->min_uid (compared as uids).
  * *uid receives the uid on AR_OK (uid may be NULL).
+ * The passwd entry's name must equal pam_user byte for byte (an NSS
+ * module that folds case does not count as a match).
  * Errors: AR_ERR_USER_UNKNOWN ("no_local_user", "bad_local_name"),
- * AR_ERR_AUTH ("uid_below_min"), AR_ERR_INTERNAL (lookup error),
- * AR_ERR_NOMEM.
+ * AR_ERR_AUTH ("uid_below_min"), AR_ERR_INTERNAL ("lookup_failed": NSS
+ * error, or an entry larger than 1 MiB), AR_ERR_CONFIG (min_uid outside
+ * 0..4294967294), AR_ERR_NOMEM.
  */
 int	ar_policy_local(struct ar_ctx *ctx, const struct ar_conf *conf,
 	    const char *pam_user, uid_t *uid);
@@ -28,6 +31,9 @@ int	ar_policy_local(struct ar_ctx *ctx, const struct ar_conf *conf,
  * ctx->now) do not count.  When a requirement is set but
  * !id->have_memberships the result is AR_ERR_DENIED
  * ("memberships_unknown").
+ * Without requirements the memberships are not looked at.  When no
+ * membership satisfies the requirements the reason is "no_org" if none
+ * is in a required org, else "no_permission".
  * Errors: AR_ERR_DENIED ("inactive", "not_human", "no_permission",
  * "no_org", "memberships_unknown").
  */

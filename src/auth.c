@@ -1,0 +1,452 @@
+/*
+ * The authentication and account decisions: prompt, route the input to
+ * the token or the password path, establish an AuthRocket identity, map
+ * it to the local account being logged into and apply the policy.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+#include "auth.h"
+#include "helper_client.h"
+#include "jwks.h"
+#include "key.h"
+#include "map.h"
+#include "policy.h"
+#include "secure.h"
+#include "token.h"
+
+#define PROMPT_CODE	"Verification code: "
+
+static const char *
+default_prompt(const struct ar_conf *conf)
+{
+	if (conf->prompt != NULL)
+		return conf->prompt;
+	switch (conf->mode) {
+	case AR_MODE_TOKEN:
+		return "AuthRocket token: ";
+	case AR_MODE_PASSWORD:
+		return "AuthRocket password: ";
+	default:
+		break;
+	}
+	if (conf->api_url == NULL)
+		return "AuthRocket token: ";
+	return "AuthRocket password or token: ";
+}
+
+/* Ask once; an absent reply is a conversation error, never a login. */
+static int
+ask(struct ar_ctx *ctx, const char *text, char **reply)
+{
+	char *ans = NULL;
+	int r;
+
+	if (ctx->prompt == NULL)
+		return ar_fail(ctx, AR_ERR_CONV, "conversation",
+		    "no conversation function");
+	r = ctx->prompt(ctx->prompt_arg, AR_PROMPT_ECHO_OFF, text, &ans);
+	if (r != AR_OK) {
+		ar_secure_free_str(ans);
+		return ar_fail(ctx, r == AR_ERR_NOMEM ? r : AR_ERR_CONV,
+		    "conversation", "the conversation failed");
+	}
+	if (ans == NULL)
+		return ar_fail(ctx, AR_ERR_CONV, "conversation",
+		    "the conversation returned nothing");
+	*reply = ans;
+	return AR_OK;
+}
+
+static void
+tell(struct ar_ctx *ctx, int style, const char *text)
+{
+	char *unused = NULL;
+
+	if (ctx->prompt != NULL)
+		(void)ctx->prompt(ctx->prompt_arg, style, text, &unused);
+	ar_secure_free_str(unused);
+}
+
+/* Pasted tokens often carry blanks or a newline around them. */
+static void
+trim_span(const char *s, size_t *off, size_t *len)
+{
+	size_t b = 0, e = strlen(s);
+
+	while (b < e && (s[b] == ' ' || s[b] == '\t' || s[b] == '\r' ||
+	    s[b] == '\n'))
+		b++;
+	while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t' ||
+	    s[e - 1] == '\r' || s[e - 1] == '\n'))
+		e--;
+	*off = b;
+	*len = e - b;
+}
+
+/* The key for this token: the configured one, or the realm's JWKS. */
+static int
+token_key(struct ar_ctx *ctx, const struct ar_conf *conf, const char *tok,
+    size_t len, struct ar_key *key)
+{
+	char *kid = NULL;
+	int r;
+
+	if (conf->jwt_key != NULL)
+		return ar_key_parse(ctx, conf->jwt_key, conf->jwt_key_len, key);
+	if (conf->jwks_url == NULL)
+		return ar_fail(ctx, AR_ERR_AUTH, "token_not_configured",
+		    "a token was given but no jwt_key or jwks_url is set");
+	if ((r = ar_token_peek_kid(ctx, tok, len, &kid)) != AR_OK)
+		return r;
+	r = ar_jwks_key(ctx, conf, kid, key);
+	free(kid);
+	return r;
+}
+
+static int
+verify_token(struct ar_ctx *ctx, const struct ar_conf *conf, const char *tok,
+    size_t len, struct ar_identity *id)
+{
+	struct ar_key key;
+	int r = AR_ERR_INTERNAL;
+
+	memset(&key, 0, sizeof(key));
+	if (len > AR_MAX_TOKEN) {
+		r = ar_fail(ctx, AR_ERR_AUTH, "too_large",
+		    "token of %zu bytes is larger than %d", len, AR_MAX_TOKEN);
+		goto out;
+	}
+	if ((r = token_key(ctx, conf, tok, len, &key)) != AR_OK)
+		goto out;
+	r = ar_token_verify(ctx, conf, &key, tok, len, id);
+ out:
+	ar_key_free(&key);
+	return r;
+}
+
+/* Token path: offline verification, then the optional session check. */
+static int
+auth_token(struct ar_ctx *ctx, const struct ar_conf *conf, const char *tok,
+    size_t len, struct ar_identity *id)
+{
+	int r;
+
+	if ((r = verify_token(ctx, conf, tok, len, id)) != AR_OK)
+		return r;
+	if (conf->verify_session) {
+		if (conf->api_url == NULL)
+			return ar_fail(ctx, AR_ERR_CONFIG, "config",
+			    "conf: verify_session needs api_url");
+		if (id->session_id == NULL)
+			return ar_fail(ctx, AR_ERR_AUTH, "no_session",
+			    "token carries no session id to verify");
+		if ((r = ar_api_session_live(ctx, conf, id->session_id)) !=
+		    AR_OK)
+			return r;
+	}
+	return AR_OK;
+}
+
+/* Copy what the API said about the user over a token's identity. */
+static int
+merge_state(struct ar_identity *dst, const struct ar_identity *src)
+{
+	if (!src->have_state)
+		return AR_OK;
+	if (dst->user_id != NULL && src->user_id != NULL &&
+	    strcmp(dst->user_id, src->user_id) != 0)
+		return AR_ERR_UNAVAIL;
+	dst->have_state = 1;
+	dst->active = src->active;
+	dst->human = src->human;
+	return AR_OK;
+}
+
+/* Password path: the API, a second factor when asked, then the identity. */
+static int
+auth_password(struct ar_ctx *ctx, const struct ar_conf *conf,
+    const char *password, struct ar_identity *id)
+{
+	struct ar_login login;
+	char *name = NULL, *code = NULL;
+	int r = AR_ERR_INTERNAL;
+
+	memset(&login, 0, sizeof(login));
+	if (conf->api_url == NULL) {
+		r = ar_fail(ctx, AR_ERR_AUTH, "not_a_token",
+		    "input is not a token and no api_url is configured");
+		goto out;
+	}
+	/* Never send a name that could not be a local account. */
+	if (!ar_map_name_ok(ctx->user)) {
+		r = ar_fail(ctx, AR_ERR_USER_UNKNOWN, "bad_local_name",
+		    "local name is not acceptable");
+		goto out;
+	}
+	if ((r = ar_map_remote_name(ctx, conf, ctx->user, &name)) != AR_OK)
+		goto out;
+	r = ar_api_authenticate(ctx, conf, name, password, &login);
+	if (r != AR_OK)
+		goto out;
+	if (login.need_code) {
+		char *challenge = login.challenge;
+
+		login.challenge = NULL;
+		ar_login_clear(&login);
+		if ((r = ask(ctx, PROMPT_CODE, &code)) != AR_OK) {
+			ar_secure_free_str(challenge);
+			goto out;
+		}
+		if (*code == '\0') {
+			ar_secure_free_str(challenge);
+			r = ar_fail(ctx, AR_ERR_AUTH, "empty_input",
+			    "empty verification code");
+			goto out;
+		}
+		r = ar_api_authenticate_code(ctx, conf, name, challenge, code,
+		    &login);
+		ar_secure_free_str(challenge);
+		if (r != AR_OK)
+			goto out;
+		if (login.need_code) {
+			r = ar_fail(ctx, AR_ERR_UNAVAIL, "bad_reply",
+			    "api: second factor asked for twice");
+			goto out;
+		}
+	}
+	/*
+	 * Prefer the signed token when we can verify it: it is the
+	 * identity AuthRocket vouches for.  The user object then only
+	 * adds the account state.
+	 */
+	if (login.token != NULL &&
+	    (conf->jwt_key != NULL || conf->jwks_url != NULL)) {
+		if ((r = verify_token(ctx, conf, login.token,
+		    strlen(login.token), id)) != AR_OK) {
+			if (r == AR_ERR_AUTH)
+				r = ar_fail(ctx, AR_ERR_UNAVAIL, "bad_reply",
+				    "api: returned token does not verify");
+			goto out;
+		}
+		if (login.have_id && merge_state(id, &login.id) != AR_OK) {
+			r = ar_fail(ctx, AR_ERR_UNAVAIL, "bad_reply",
+			    "api: token and user object disagree");
+			goto out;
+		}
+	} else if (login.have_id) {
+		*id = login.id;
+		memset(&login.id, 0, sizeof(login.id));	/* transferred */
+		login.have_id = 0;
+	} else {
+		r = ar_fail(ctx, AR_ERR_UNAVAIL, "bad_reply",
+		    "api: login reply carries no user");
+		goto out;
+	}
+	/* A session reply (v2) names only the user id: fetch the user. */
+	if (!id->have_state && id->user_id != NULL) {
+		struct ar_identity fresh;
+
+		memset(&fresh, 0, sizeof(fresh));
+		r = ar_api_get_user(ctx, conf, id->user_id, &fresh);
+		if (r == AR_OK && (id->username == NULL ||
+		    (fresh.username != NULL &&
+		    strcmp(id->username, fresh.username) == 0))) {
+			if (id->username == NULL) {
+				ar_identity_clear(id);
+				*id = fresh;
+			} else {
+				r = merge_state(id, &fresh);
+				ar_identity_clear(&fresh);
+			}
+		} else {
+			ar_identity_clear(&fresh);
+			if (r == AR_OK || r == AR_ERR_USER_UNKNOWN)
+				r = ar_fail(ctx, AR_ERR_UNAVAIL, "bad_reply",
+				    "api: user lookup after login disagrees");
+		}
+		if (r != AR_OK)
+			goto out;
+	}
+	id->source = "password";
+	r = AR_OK;
+ out:
+	ar_secure_free_str(code);
+	free(name);
+	ar_login_clear(&login);
+	return r;
+}
+
+/* Memberships missing from a token: ask the API when it is configured. */
+static int
+need_memberships(struct ar_ctx *ctx, const struct ar_conf *conf,
+    struct ar_identity *id)
+{
+	if (id->have_memberships || conf->api_url == NULL ||
+	    (conf->require_permission.n == 0 && conf->require_org.n == 0))
+		return AR_OK;
+	if (id->user_id == NULL)
+		return ar_fail(ctx, AR_ERR_DENIED, "memberships_unknown",
+		    "no user id to look memberships up");
+	return ar_api_memberships(ctx, conf, id);
+}
+
+/* The identity must name exactly the account being logged into. */
+static int
+check_mapping(struct ar_ctx *ctx, const struct ar_conf *conf,
+    const struct ar_identity *id, int mismatch)
+{
+	char *local = NULL;
+	int r;
+
+	if ((r = ar_map_local_name(ctx, conf, id, &local)) != AR_OK)
+		return r;
+	if (ctx->user == NULL || strcmp(local, ctx->user) != 0) {
+		r = ar_fail(ctx, mismatch, "wrong_user",
+		    "identity maps to local account \"%s\"", local);
+		free(local);
+		return r;
+	}
+	free(local);
+	return AR_OK;
+}
+
+int
+ar_auth_authenticate(struct ar_ctx *ctx, const struct ar_conf *conf,
+    struct ar_identity **out)
+{
+	struct ar_identity *id = NULL;
+	const char *method = "-";
+	char *input = NULL;
+	size_t off, len;
+	int r = AR_ERR_INTERNAL;
+
+	if ((id = calloc(1, sizeof(*id))) == NULL) {
+		r = ar_fail(ctx, AR_ERR_NOMEM, "no_memory", "out of memory");
+		goto out;
+	}
+	if (conf->loginrocket_url != NULL && conf->prompt == NULL &&
+	    conf->mode != AR_MODE_PASSWORD) {
+		char msg[600];
+
+		snprintf(msg, sizeof(msg), "Log in at %s to get a token.",
+		    conf->loginrocket_url);
+		tell(ctx, AR_PROMPT_INFO, msg);
+	}
+	if ((r = ask(ctx, default_prompt(conf),
+	    &input)) != AR_OK)
+		goto out;
+	if (*input == '\0') {
+		r = ar_fail(ctx, AR_ERR_AUTH, "empty_input", "empty input");
+		goto out;
+	}
+	trim_span(input, &off, &len);
+	if (conf->mode == AR_MODE_TOKEN ||
+	    (conf->mode == AR_MODE_AUTO &&
+	    (ar_token_looks_like_jwt(input + off, len) ||
+	    conf->api_url == NULL))) {
+		method = "token";
+		r = auth_token(ctx, conf, input + off, len, id);
+	} else if (ar_token_looks_like_jwt(input + off, len)) {
+		/* Password mode: a token is never sent to the API. */
+		method = "password";
+		r = ar_fail(ctx, AR_ERR_AUTH, "token_in_password_mode",
+		    "input looks like a token; not sent to the API");
+	} else {
+		method = "password";
+		r = auth_password(ctx, conf, input, id);
+	}
+	ar_secure_free_str(input);
+	input = NULL;
+	if (r != AR_OK)
+		goto out;
+	if ((r = need_memberships(ctx, conf, id)) != AR_OK)
+		goto out;
+	if ((r = check_mapping(ctx, conf, id, AR_ERR_AUTH)) != AR_OK)
+		goto out;
+	if ((r = ar_policy_local(ctx, conf, ctx->user, NULL)) != AR_OK)
+		goto out;
+	if ((r = ar_policy_identity(ctx, conf, id)) != AR_OK)
+		goto out;
+	r = AR_OK;
+ out:
+	ar_secure_free_str(input);
+	ar_log_decision(ctx, r, method, id != NULL ? id->user_id : NULL);
+	if (r == AR_OK) {
+		*out = id;
+		id = NULL;	/* transferred */
+	}
+	ar_identity_free(id);
+	return r;
+}
+
+/* Look the person behind a local account up through the API. */
+static int
+account_lookup(struct ar_ctx *ctx, const struct ar_conf *conf,
+    const struct ar_identity *prior, struct ar_identity *id)
+{
+	char *name = NULL;
+	int r;
+
+	if (prior != NULL && prior->user_id != NULL) {
+		r = ar_api_get_user(ctx, conf, prior->user_id, id);
+	} else {
+		if ((r = ar_map_remote_name(ctx, conf, ctx->user, &name)) !=
+		    AR_OK)
+			return r;
+		r = ar_api_get_user(ctx, conf, name, id);
+		free(name);
+	}
+	if (r != AR_OK)
+		return r;
+	/* The user found must map back to this very account. */
+	if ((r = check_mapping(ctx, conf, id, AR_ERR_USER_UNKNOWN)) != AR_OK)
+		return r;
+	if (prior != NULL && prior->user_id != NULL && (id->user_id == NULL ||
+	    strcmp(prior->user_id, id->user_id) != 0))
+		return ar_fail(ctx, AR_ERR_UNAVAIL, "bad_reply",
+		    "api: user lookup returned another user");
+	return AR_OK;
+}
+
+int
+ar_auth_account(struct ar_ctx *ctx, const struct ar_conf *conf,
+    const struct ar_identity *prior)
+{
+	struct ar_identity fresh;
+	const struct ar_identity *id = prior;
+	const char *method = prior != NULL ? "session" : "lookup";
+	int r = AR_ERR_INTERNAL;
+
+	memset(&fresh, 0, sizeof(fresh));
+	if (prior == NULL && conf->api_url == NULL) {
+		/* Nothing to check: let the rest of the stack decide. */
+		r = AR_NOTHING;
+		ar_log(ctx, AR_LOG_DEBUG, "account: no api_url and no "
+		    "authentication by this module: nothing to check");
+		return r;
+	}
+	r = ar_policy_local(ctx, conf, ctx->user, NULL);
+	if (r == AR_ERR_AUTH)
+		r = AR_ERR_DENIED;	/* below min_uid: refused, not unknown */
+	if (r != AR_OK)
+		goto out;
+	/* Fresh state from AuthRocket unless this handle just asked it. */
+	if (conf->api_url != NULL && (prior == NULL || !prior->have_state)) {
+		method = "api";
+		if ((r = account_lookup(ctx, conf, prior, &fresh)) != AR_OK)
+			goto out;
+		if ((r = need_memberships(ctx, conf, &fresh)) != AR_OK)
+			goto out;
+		id = &fresh;
+	}
+	if ((r = ar_policy_identity(ctx, conf, id)) != AR_OK)
+		goto out;
+	r = AR_OK;
+ out:
+	ar_log_decision(ctx, r, method, id != NULL ? id->user_id : NULL);
+	ar_identity_clear(&fresh);
+	return r;
+}

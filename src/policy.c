@@ -1,0 +1,195 @@
+/*
+ * The checks after mapping: the local account (name, passwd entry,
+ * min_uid) and the AuthRocket user (state, orgs, permissions).
+ */
+#include <errno.h>
+#include <pwd.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "map.h"
+#include "policy.h"
+
+#define PW_BUF_DEFAULT	16384
+#define PW_BUF_MAX	(1024 * 1024)
+#define UID_MAX_VALID	4294967294L	/* (uid_t)-1 is "no uid" */
+
+int
+ar_policy_local(struct ar_ctx *ctx, const struct ar_conf *conf,
+    const char *pam_user, uid_t *uid)
+{
+	struct passwd pw, *res = NULL;
+	const char *what;
+	char *buf = NULL;
+	size_t size;
+	long sz;
+	int e, r = AR_ERR_INTERNAL;
+
+	/* Names that fail the pattern never reach NSS. */
+	if (pam_user == NULL || !ar_map_name_ok(pam_user)) {
+		r = ar_fail(ctx, AR_ERR_USER_UNKNOWN, "bad_local_name",
+		    "policy: %s is not a valid local account name",
+		    pam_user != NULL ? pam_user : "(none)");
+		goto out;
+	}
+	if (conf->min_uid < 0 || conf->min_uid > UID_MAX_VALID) {
+		r = ar_fail(ctx, AR_ERR_CONFIG, "config",
+		    "policy: min_uid %ld out of range", conf->min_uid);
+		goto out;
+	}
+	sz = sysconf(_SC_GETPW_R_SIZE_MAX);
+	size = sz > 0 ? (size_t)sz : PW_BUF_DEFAULT;
+	if (size > PW_BUF_MAX)
+		size = PW_BUF_MAX;
+	for (;;) {
+		if ((buf = malloc(size)) == NULL) {
+			r = ar_fail(ctx, AR_ERR_NOMEM, "no_memory",
+			    "policy: out of memory");
+			goto out;
+		}
+		e = getpwnam_r(pam_user, &pw, buf, size, &res);
+		if (e != ERANGE)
+			break;
+		free(buf);
+		buf = NULL;
+		if (size >= PW_BUF_MAX) {
+			r = ar_fail(ctx, AR_ERR_INTERNAL, "lookup_failed",
+			    "policy: passwd entry of %s larger than %d bytes",
+			    pam_user, PW_BUF_MAX);
+			goto out;
+		}
+		size = size * 2 > PW_BUF_MAX ? PW_BUF_MAX : size * 2;
+	}
+	/* glibc says "not found" with 0 and no result; POSIX allows ENOENT. */
+	if ((e == 0 && res == NULL) || e == ENOENT) {
+		r = ar_fail(ctx, AR_ERR_USER_UNKNOWN, "no_local_user",
+		    "policy: no local account %s", pam_user);
+		goto out;
+	}
+	if (e == ENOMEM) {
+		r = ar_fail(ctx, AR_ERR_NOMEM, "no_memory",
+		    "policy: out of memory");
+		goto out;
+	}
+	if (e != 0 || res == NULL) {
+		what = strerrordesc_np(e);
+		r = ar_fail(ctx, AR_ERR_INTERNAL, "lookup_failed",
+		    "policy: looking up %s failed: %s", pam_user,
+		    what != NULL ? what : "unknown error");
+		goto out;
+	}
+	/*
+	 * Some NSS modules fold case or strip domains: the entry must be
+	 * the account asked for, byte for byte, or a token for "alice"
+	 * would open whatever account the directory returned.
+	 */
+	if (res->pw_name == NULL || strcmp(res->pw_name, pam_user) != 0) {
+		r = ar_fail(ctx, AR_ERR_USER_UNKNOWN, "no_local_user",
+		    "policy: lookup of %s returned account %s", pam_user,
+		    res->pw_name != NULL ? res->pw_name : "(none)");
+		goto out;
+	}
+	/* Compared as unsigned numbers: uids above 2^31 are real uids. */
+	if ((uintmax_t)res->pw_uid < (uintmax_t)conf->min_uid) {
+		r = ar_fail(ctx, AR_ERR_AUTH, "uid_below_min",
+		    "policy: uid %ju of %s is below min_uid %ld",
+		    (uintmax_t)res->pw_uid, pam_user, conf->min_uid);
+		goto out;
+	}
+	if (uid != NULL)
+		*uid = res->pw_uid;
+	r = AR_OK;
+ out:
+	free(buf);
+	return r;
+}
+
+/* Exact, byte-for-byte membership in a configured list. */
+static int
+list_contains(const struct ar_list *l, const char *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return 0;
+	for (i = 0; i < l->n; i++)
+		if (l->item[i] != NULL && strcmp(l->item[i], s) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+memb_has_permission(const struct ar_membership *m, const struct ar_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < m->n_perm; i++)
+		if (list_contains(l, m->perm[i]))
+			return 1;
+	return 0;
+}
+
+int
+ar_policy_identity(struct ar_ctx *ctx, const struct ar_conf *conf,
+    const struct ar_identity *id)
+{
+	const struct ar_membership *m;
+	const char *who;
+	int need_org, need_perm, org_seen = 0, found = 0, org_ok, perm_ok;
+	size_t i;
+	int r = AR_ERR_INTERNAL;
+
+	who = id->user_id != NULL ? id->user_id : "(no id)";
+	if (id->have_state && !id->active) {
+		r = ar_fail(ctx, AR_ERR_DENIED, "inactive",
+		    "policy: authrocket user %s is inactive", who);
+		goto out;
+	}
+	/* v1 api users are machine credentials, never interactive logins. */
+	if (id->have_state && !id->human) {
+		r = ar_fail(ctx, AR_ERR_DENIED, "not_human",
+		    "policy: authrocket user %s is not a human user", who);
+		goto out;
+	}
+	need_org = conf->require_org.n > 0;
+	need_perm = conf->require_permission.n > 0;
+	/*
+	 * A token without membership claims says nothing about them: that
+	 * is not the same as "member of none", but it cannot grant either.
+	 */
+	if ((need_org || need_perm) && !id->have_memberships) {
+		r = ar_fail(ctx, AR_ERR_DENIED, "memberships_unknown",
+		    "policy: memberships of %s are not known (include them "
+		    "in the token or configure api_url)", who);
+		goto out;
+	}
+	/* One membership has to satisfy both requirements by itself. */
+	for (i = 0; (need_org || need_perm) && !found && i < id->n_memb;
+	    i++) {
+		m = &id->memb[i];
+		if (m->expires_at != 0 && m->expires_at <= (int64_t)ctx->now)
+			continue;
+		org_ok = !need_org || list_contains(&conf->require_org,
+		    m->org_id);
+		if (need_org && org_ok)
+			org_seen = 1;
+		perm_ok = !need_perm ||
+		    memb_has_permission(m, &conf->require_permission);
+		found = org_ok && perm_ok;
+	}
+	if ((need_org || need_perm) && !found) {
+		if (need_org && !org_seen)
+			r = ar_fail(ctx, AR_ERR_DENIED, "no_org",
+			    "policy: %s is in no required org", who);
+		else
+			r = ar_fail(ctx, AR_ERR_DENIED, "no_permission",
+			    "policy: %s holds no required permission%s", who,
+			    need_org ? " in a required org" : "");
+		goto out;
+	}
+	r = AR_OK;
+ out:
+	return r;
+}

@@ -1,0 +1,273 @@
+/*
+ * Test driver: runs PAM transactions through the real libpam with
+ * pam_start_confdir(), answers prompts from stdin, and captures what the
+ * modules send to syslog by defining the syslog entry points libpam calls.
+ */
+#include <dlfcn.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <security/pam_appl.h>
+
+static FILE *logfp;
+static char **answers;
+static size_t n_answers, answer_cursor;
+static int quiet;
+
+static void
+log_line(int pri, const char *fmt, va_list ap)
+{
+	if (logfp == NULL)
+		return;
+	fprintf(logfp, "%d\t", pri & LOG_PRIMASK);
+	vfprintf(logfp, fmt, ap);
+	fputc('\n', logfp);
+	fflush(logfp);
+}
+
+/* libpam is built with fortification and calls these. */
+void __syslog_chk(int pri, int flag, const char *fmt, ...);
+void __vsyslog_chk(int pri, int flag, const char *fmt, va_list ap);
+
+void
+__syslog_chk(int pri, int flag, const char *fmt, ...)
+{
+	va_list ap;
+
+	(void)flag;
+	va_start(ap, fmt);
+	log_line(pri, fmt, ap);
+	va_end(ap);
+}
+
+void
+__vsyslog_chk(int pri, int flag, const char *fmt, va_list ap)
+{
+	(void)flag;
+	log_line(pri, fmt, ap);
+}
+
+void
+syslog(int pri, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_line(pri, fmt, ap);
+	va_end(ap);
+}
+
+void
+vsyslog(int pri, const char *fmt, va_list ap)
+{
+	log_line(pri, fmt, ap);
+}
+
+static void
+show(const char *kind, const char *text)
+{
+	const char *p;
+
+	if (quiet)
+		return;
+	printf("%s ", kind);
+	for (p = text ? text : ""; *p; p++)
+		putchar(*p == '\n' ? ' ' : *p);
+	putchar('\n');
+}
+
+static int
+conv(int n, const struct pam_message **msg, struct pam_response **resp,
+    void *arg)
+{
+	struct pam_response *r;
+	int i;
+
+	(void)arg;
+	if (n <= 0 || n > PAM_MAX_NUM_MSG)
+		return PAM_CONV_ERR;
+	if ((r = calloc((size_t)n, sizeof(*r))) == NULL)
+		return PAM_BUF_ERR;
+	for (i = 0; i < n; i++) {
+		switch (msg[i]->msg_style) {
+		case PAM_PROMPT_ECHO_OFF:
+		case PAM_PROMPT_ECHO_ON:
+			show(msg[i]->msg_style == PAM_PROMPT_ECHO_OFF ?
+			    "prompt-off" : "prompt-on", msg[i]->msg);
+			if (answer_cursor >= n_answers) {
+				free(r);
+				return PAM_CONV_ERR;
+			}
+			r[i].resp = strdup(answers[answer_cursor++]);
+			break;
+		case PAM_ERROR_MSG:
+			show("error", msg[i]->msg);
+			break;
+		case PAM_TEXT_INFO:
+			show("info", msg[i]->msg);
+			break;
+		default:
+			free(r);
+			return PAM_CONV_ERR;
+		}
+	}
+	*resp = r;
+	return PAM_SUCCESS;
+}
+
+static const char *
+code_name(int rc)
+{
+	switch (rc) {
+	case PAM_SUCCESS: return "PAM_SUCCESS";
+	case PAM_AUTH_ERR: return "PAM_AUTH_ERR";
+	case PAM_USER_UNKNOWN: return "PAM_USER_UNKNOWN";
+	case PAM_AUTHINFO_UNAVAIL: return "PAM_AUTHINFO_UNAVAIL";
+	case PAM_SERVICE_ERR: return "PAM_SERVICE_ERR";
+	case PAM_CONV_ERR: return "PAM_CONV_ERR";
+	case PAM_BUF_ERR: return "PAM_BUF_ERR";
+	case PAM_PERM_DENIED: return "PAM_PERM_DENIED";
+	case PAM_IGNORE: return "PAM_IGNORE";
+	case PAM_SYSTEM_ERR: return "PAM_SYSTEM_ERR";
+	case PAM_CRED_ERR: return "PAM_CRED_ERR";
+	case PAM_ACCT_EXPIRED: return "PAM_ACCT_EXPIRED";
+	case PAM_NEW_AUTHTOK_REQD: return "PAM_NEW_AUTHTOK_REQD";
+	case PAM_MAXTRIES: return "PAM_MAXTRIES";
+	case PAM_ABORT: return "PAM_ABORT";
+	default: return "PAM_OTHER";
+	}
+}
+
+/* Record the delay a module asks for instead of sleeping through it. */
+static void
+fail_delay(int retval, unsigned usec_delay, void *arg)
+{
+	(void)arg;
+	if (!quiet && retval != PAM_SUCCESS)
+		printf("delay=%u\n", usec_delay);
+}
+
+static void
+read_answers(void)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+
+	while ((len = getline(&line, &cap, stdin)) >= 0) {
+		if (len > 0 && line[len - 1] == '\n')
+			line[--len] = '\0';
+		answers = realloc(answers, (n_answers + 1) * sizeof(*answers));
+		if (answers == NULL)
+			exit(3);
+		answers[n_answers++] = strdup(line);
+	}
+	free(line);
+}
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: pamdrive --service S --confdir D --user U "
+	    "[--rhost H] [--phases auth,account,setcred] [--repeat N] "
+	    "[--log FILE] [--resident MODULE] [--quiet]\n");
+	exit(2);
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *service = NULL, *confdir = NULL, *user = NULL;
+	const char *rhost = NULL, *phases = "auth,account", *logpath = NULL;
+	const char *resident = NULL;
+	long repeat = 1, k;
+	struct timespec t0, t1;
+	int i, rc, fails = 0;
+
+	for (i = 1; i < argc; i++) {
+		if (i + 1 < argc && strcmp(argv[i], "--service") == 0)
+			service = argv[++i];
+		else if (i + 1 < argc && strcmp(argv[i], "--confdir") == 0)
+			confdir = argv[++i];
+		else if (i + 1 < argc && strcmp(argv[i], "--user") == 0)
+			user = argv[++i];
+		else if (i + 1 < argc && strcmp(argv[i], "--rhost") == 0)
+			rhost = argv[++i];
+		else if (i + 1 < argc && strcmp(argv[i], "--phases") == 0)
+			phases = argv[++i];
+		else if (i + 1 < argc && strcmp(argv[i], "--repeat") == 0)
+			repeat = atol(argv[++i]);
+		else if (i + 1 < argc && strcmp(argv[i], "--log") == 0)
+			logpath = argv[++i];
+		else if (i + 1 < argc && strcmp(argv[i], "--resident") == 0)
+			resident = argv[++i];
+		else if (strcmp(argv[i], "--quiet") == 0)
+			quiet = 1;
+		else
+			usage();
+	}
+	if (service == NULL || confdir == NULL || user == NULL || repeat < 1)
+		usage();
+	if (logpath != NULL && (logfp = fopen(logpath, "a")) == NULL) {
+		perror(logpath);
+		return 2;
+	}
+	/* Keep the module loaded across transactions, as in a daemon. */
+	if (resident != NULL && dlopen(resident, RTLD_NOW) == NULL) {
+		fprintf(stderr, "dlopen: %s\n", dlerror());
+		return 2;
+	}
+	read_answers();
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (k = 0; k < repeat; k++) {
+		struct pam_conv pc = { conv, NULL };
+		pam_handle_t *pamh = NULL;
+		char buf[256], *save = NULL, *ph;
+
+		answer_cursor = 0;
+		rc = pam_start_confdir(service, user, &pc, confdir, &pamh);
+		if (rc != PAM_SUCCESS) {
+			printf("start=%s\n", code_name(rc));
+			return 1;
+		}
+		if (rhost != NULL)
+			pam_set_item(pamh, PAM_RHOST, rhost);
+		pam_set_item(pamh, PAM_FAIL_DELAY, (const void *)fail_delay);
+		snprintf(buf, sizeof(buf), "%s", phases);
+		for (ph = strtok_r(buf, ",", &save); ph != NULL;
+		    ph = strtok_r(NULL, ",", &save)) {
+			if (strcmp(ph, "auth") == 0)
+				rc = pam_authenticate(pamh, 0);
+			else if (strcmp(ph, "account") == 0)
+				rc = pam_acct_mgmt(pamh, 0);
+			else if (strcmp(ph, "setcred") == 0)
+				rc = pam_setcred(pamh, PAM_ESTABLISH_CRED);
+			else
+				usage();
+			if (!quiet)
+				printf("%s=%s\n", ph, code_name(rc));
+			if (rc != PAM_SUCCESS)
+				fails++;
+		}
+		pam_end(pamh, rc);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (repeat > 1)
+		printf("elapsed_us=%.1f per=%.2f fails=%d\n",
+		    ((t1.tv_sec - t0.tv_sec) * 1e6 + (t1.tv_nsec - t0.tv_nsec) / 1e3),
+		    ((t1.tv_sec - t0.tv_sec) * 1e6 + (t1.tv_nsec - t0.tv_nsec) / 1e3) /
+		    (double)repeat, fails);
+	for (k = 0; k < (long)n_answers; k++) {
+		memset(answers[k], 0, strlen(answers[k]));
+		free(answers[k]);
+	}
+	free(answers);
+	if (logfp != NULL)
+		fclose(logfp);
+	return 0;
+}
