@@ -130,8 +130,8 @@ void	ar_log_decision(struct ar_ctx *ctx, int r, const char *method,
 
 /*
  * Escape untrusted text for logs and user messages into dst (size n):
- * printable ASCII except backslash and double quote is kept, everything
- * else becomes \xHH.  Output is always NUL terminated and may be cut.
+ * printable ASCII except backslash is kept, everything else (control
+ * characters, non-ASCII bytes) becomes \xHH.  Output is always NUL terminated and may be cut.
  * Returns dst.
  */
 char	*ar_escape(char *dst, size_t n, const char *src, size_t len);

@@ -34,7 +34,7 @@ struct keydef {
 	setter_fn	*set;
 	size_t		 off;		/* field offset in struct load */
 	long long	 lo, hi;	/* integer range */
-	const char	*aux;		/* id prefix of the value or its items */
+	const char	*aux;		/* id prefix of value or items */
 	int		 setdef;	/* the default text is a value to set */
 };
 
@@ -263,13 +263,16 @@ set_api_url(struct load *ld, const struct keydef *k, const char *v)
 {
 	int r = AR_ERR_INTERNAL, version;
 	char *copy = NULL;
-	size_t n;
+	const char *end;
+	size_t n, path_at;
 
 	/* https only: the API key travels in a header of every request. */
-	if (url_check(ld, k->name, v, https_only, "https://", 1) == NULL) {
+	if ((end = url_check(ld, k->name, v, https_only, "https://", 1)) ==
+	    NULL) {
 		r = AR_ERR_CONFIG;
 		goto out;
 	}
+	path_at = (size_t)(end - v);
 	if ((copy = ar_strdup(v)) == NULL) {
 		r = AR_ERR_NOMEM;
 		goto out;
@@ -277,9 +280,10 @@ set_api_url(struct load *ld, const struct keydef *k, const char *v)
 	n = strlen(copy);
 	if (n > 0 && copy[n - 1] == '/')
 		copy[--n] = '\0';
-	if (n >= 3 && strcmp(copy + n - 3, "/v1") == 0)
+	/* The version must be in the path, not the end of the host. */
+	if (n >= path_at + 3 && strcmp(copy + n - 3, "/v1") == 0)
 		version = 1;
-	else if (n >= 3 && strcmp(copy + n - 3, "/v2") == 0)
+	else if (n >= path_at + 3 && strcmp(copy + n - 3, "/v2") == 0)
 		version = 2;
 	else {
 		r = bad(ld, "%s: must end with /v1 or /v2", k->name);
@@ -427,8 +431,8 @@ set_map_by(struct load *ld, const struct keydef *k, const char *v)
 		n = strspn(name, "abcdefghijklmnopqrstuvwxyz"
 		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-");
 		if (n == 0 || n > MAX_CUSTOM || name[n] != '\0')
-			return bad(ld, "%s: custom:NAME needs a NAME of 1 to %d "
-			    "characters A-Z a-z 0-9 _ . -", k->name,
+			return bad(ld, "%s: custom:NAME needs a NAME of 1 "
+			    "to %d characters A-Z a-z 0-9 _ . -", k->name,
 			    MAX_CUSTOM);
 		if (store(&ld->c.map_custom, name) != AR_OK)
 			return AR_ERR_NOMEM;
@@ -859,15 +863,16 @@ ar_conf_load(struct ar_ctx *ctx, int argc, const char **argv,
 		    -1)) != AR_OK)
 			goto out;
 	}
+	/*
+	 * The file's value is checked even when an argument overrides it:
+	 * a broken file should not depend on the stack line to be noticed.
+	 */
 	for (k = 0; k < NKEYS; k++) {
-		if ((v = src.arg_v[k]) != NULL)
-			r = apply(ctx, &ld, k, v, NULL, 0);
-		else if ((v = src.file_v[k]) != NULL)
-			r = apply(ctx, &ld, k, v, src.path,
-			    src.file_line[k]);
-		else
-			continue;
-		if (r != AR_OK)
+		if ((v = src.file_v[k]) != NULL && (r = apply(ctx, &ld, k, v,
+		    src.path, src.file_line[k])) != AR_OK)
+			goto out;
+		if ((v = src.arg_v[k]) != NULL && (r = apply(ctx, &ld, k, v,
+		    NULL, 0)) != AR_OK)
 			goto out;
 	}
 

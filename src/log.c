@@ -27,8 +27,13 @@ ar_ctx_clear_error(struct ar_ctx *ctx)
 	ctx->detail[0] = '\0';
 }
 
-char *
-ar_escape(char *dst, size_t n, const char *src, size_t len)
+/*
+ * Escape into dst: printable ASCII stays, except backslash and the bytes
+ * in extra; everything else becomes \xHH.
+ */
+static char *
+escape_set(char *dst, size_t n, const char *src, size_t len,
+    const char *extra)
 {
 	static const char hex[] = "0123456789abcdef";
 	size_t i, o = 0;
@@ -38,7 +43,8 @@ ar_escape(char *dst, size_t n, const char *src, size_t len)
 	for (i = 0; src != NULL && i < len; i++) {
 		unsigned char c = (unsigned char)src[i];
 
-		if (c >= 0x20 && c < 0x7f && c != '\\' && c != '"') {
+		if (c >= 0x20 && c < 0x7f && c != '\\' &&
+		    strchr(extra, c) == NULL) {
 			if (o + 1 >= n)
 				break;
 			dst[o++] = (char)c;
@@ -53,6 +59,12 @@ ar_escape(char *dst, size_t n, const char *src, size_t len)
 	}
 	dst[o] = '\0';
 	return dst;
+}
+
+char *
+ar_escape(char *dst, size_t n, const char *src, size_t len)
+{
+	return escape_set(dst, n, src, len, "");
 }
 
 /* Format, then escape: the detail may quote names from tokens. */
@@ -116,14 +128,15 @@ esc_or_dash(char *buf, size_t n, const char *s)
 {
 	if (s == NULL || *s == '\0')
 		return "-";
-	return ar_escape(buf, n, s, strlen(s));
+	/* A field of the decision line: blanks and '=' could forge fields. */
+	return escape_set(buf, n, s, strlen(s), " =\"");
 }
 
 void
 ar_log_decision(struct ar_ctx *ctx, int r, const char *method,
     const char *ar_user_id)
 {
-	char user[3 * 4 * AR_MAX_NAME], rhost[256], uid[128], line[768];
+	char user[4 * 64], rhost[256], uid[128], line[1024];
 
 	esc_or_dash(user, sizeof(user), ctx->user);
 	esc_or_dash(rhost, sizeof(rhost), ctx->rhost);

@@ -53,8 +53,8 @@ check_stat(struct ar_ctx *ctx, const char *path, const struct stat *st,
 	if (st->st_uid != 0 && st->st_uid != ctx->owner) {
 		if (ctx->owner == 0)
 			return ar_fail(ctx, AR_ERR_CONFIG, "config",
-			    "conf: %s: must be owned by root (owner is uid %lu)",
-			    path, (unsigned long)st->st_uid);
+			    "conf: %s: must be owned by root (owner is uid "
+			    "%lu)", path, (unsigned long)st->st_uid);
 		return ar_fail(ctx, AR_ERR_CONFIG, "config",
 		    "conf: %s: must be owned by root or uid %lu (owner is "
 		    "uid %lu)", path, (unsigned long)ctx->owner,
