@@ -68,6 +68,7 @@ parse_strict(struct ar_ctx *ctx, const char *json, size_t len,
 	int r;
 
 	ar_ctx_clear_error(&scratch);
+	scratch.debug = 0;	/* the detail is logged once, below */
 	r = ar_json_parse_object(&scratch, json, len, AR_ERR_AUTH, out);
 	if (r == AR_OK)
 		return AR_OK;
@@ -632,6 +633,17 @@ read_strings(struct ar_ctx *ctx, json_t *root, int version,
 		return ar_fail(ctx, AR_ERR_AUTH, "bad_claims",
 		    "token: empty user id");
 	return AR_OK;
+}
+
+int
+ar_claims_check_json(struct ar_ctx *ctx, const char *json, size_t len)
+{
+	json_t *root = NULL;
+	int r;
+
+	r = parse_strict(ctx, json, len, "bad_claims", "payload", &root);
+	json_decref(root);
+	return r;
 }
 
 int

@@ -11,17 +11,32 @@
 
 /*
  * Check a decoded header: strict object, "alg" a string equal to
- * want_alg byte for byte, "typ" absent or exactly "JWT", "kid" a string
- * if present (copied to *kid when kid != NULL, else ignored).
+ * want_alg byte for byte (want_alg NULL: any of HS256, RS256, ES256,
+ * ES384, for peeking at the kid before the key is known), "typ" absent or
+ * exactly "JWT", no "crit", "kid" a string of 1 to 256 characters if
+ * present (copied to *kid when kid != NULL, NULL when absent).
  * Errors: AR_ERR_AUTH ("bad_header", "alg_mismatch"), AR_ERR_NOMEM.
  */
 int	ar_claims_header(struct ar_ctx *ctx, const char *json, size_t len,
 	    const char *want_alg, char **kid);
 
 /*
+ * Check that a decoded payload is a strict JSON object (bounded depth, no
+ * duplicate members, no NUL) without looking at the claims; token.c runs
+ * this before libjwt sees the token.  Errors: AR_ERR_AUTH ("bad_claims"),
+ * AR_ERR_NOMEM.
+ */
+int	ar_claims_check_json(struct ar_ctx *ctx, const char *json, size_t len);
+
+/*
  * Parse a decoded payload into *id and check the time, realm and issuer
- * claims against conf at ctx->now as ar_token_verify() documents.
- * On AR_OK *id is filled (ar_identity_clear() releases it).
+ * claims against conf at ctx->now as ar_token_verify() documents.  Every
+ * known claim must have its exact JSON type; only the descriptive ones
+ * (un, fn, ln, n, preferred_username, email, given_name, family_name,
+ * name, ref) and cs may also be null, meaning absent.  Custom attributes
+ * keep string values only.  On AR_OK *id is filled (ar_identity_clear()
+ * releases it); on error *id is untouched.  Errors: AR_ERR_AUTH with the
+ * reasons of ar_token_verify(), AR_ERR_NOMEM.
  */
 int	ar_claims_payload(struct ar_ctx *ctx, const struct ar_conf *conf,
 	    const char *json, size_t len, struct ar_identity *id);
@@ -31,7 +46,15 @@ int	ar_claims_payload(struct ar_ctx *ctx, const struct ar_conf *conf,
  * ([{"oid","p":[...]}]), v2 "orgs" form ([{"oid","perm":[...]}]) or the
  * API "collection" form ([{"org_id","permissions":[...],"expires_at"}]);
  * form is 1, 2 or 3.  Declared here for api.c; takes a json_t * as void *
- * to keep jansson out of this header.
+ * to keep jansson out of this header.  Known members must have their
+ * exact types (permissions: array of strings; form 3 also accepts null
+ * permissions); form 3 "expires_at" is an integer unix time, null, or an
+ * RFC 3339 string ("2025-01-31T12:00:00Z", fraction and offset allowed),
+ * stored in expires_at (0 = none; expired entries are kept, the caller
+ * decides).  On AR_OK any previous memberships of *id are replaced and
+ * have_memberships is set (also for an empty array); on error *id is
+ * unchanged.  Errors: err_code with reason "bad_claims" (AR_ERR_AUTH) or
+ * "bad_json" (any other code), AR_ERR_NOMEM.
  */
 int	ar_claims_memberships(struct ar_ctx *ctx, void *json_array, int form,
 	    int err_code, struct ar_identity *id);

@@ -109,7 +109,8 @@ ar_json_parse_object(struct ar_ctx *ctx, const char *buf, size_t len,
 		goto out;
 	}
 	if (memchr(buf, '\0', len) != NULL) {
-		r = ar_fail(ctx, err_code, "bad_json", "json: nul byte in input");
+		r = ar_fail(ctx, err_code, "bad_json",
+		    "json: nul byte in input");
 		goto out;
 	}
 	/* jansson recurses per level: bound the depth before it looks. */

@@ -27,7 +27,9 @@ int	ar_json_parse_object(struct ar_ctx *ctx, const char *buf, size_t len,
  * Copy member key of obj as a string: AR_OK with *out malloc'ed,
  * AR_NOTHING when absent (or JSON null when null_ok), AR_ERR_AUTH-class
  * err_code when present with another type or containing a NUL,
- * AR_ERR_NOMEM.
+ * AR_ERR_NOMEM.  The reason keyword of a type error is "bad_claims" when
+ * err_code is AR_ERR_AUTH, "bad_json" otherwise (also for the getter
+ * below).
  */
 int	ar_json_get_str(struct ar_ctx *ctx, json_t *obj, const char *key,
 	    int err_code, int null_ok, char **out);

@@ -120,6 +120,23 @@ ar_token_looks_like_jwt(const char *s, size_t len)
 }
 
 /*
+ * Hosts cut long replies at fixed sizes (SECURITY.md): a token of exactly
+ * such a length that fails is reported as probably truncated.
+ */
+static int
+is_cut_length(size_t len)
+{
+	return len == 255 || len == 511 || len == 1023 || len == 4095;
+}
+
+static int
+fail_truncated(struct ar_ctx *ctx, size_t len)
+{
+	return ar_fail(ctx, AR_ERR_AUTH, "truncated",
+	    "token probably truncated by the client (%zu characters)", len);
+}
+
+/*
  * Size and grammar: at most AR_MAX_TOKEN bytes (checked first, so a huge
  * paste costs nothing), three non-empty segments of base64url characters.
  * libjwt decodes segments on its stack and skips stray characters, so
@@ -148,14 +165,20 @@ split_token(struct ar_ctx *ctx, const char *tok, size_t len,
 		if (n == 3)
 			return ar_fail(ctx, AR_ERR_AUTH, "malformed",
 			    "token: more than three segments");
-		if (i == start)
+		if (i == start) {
+			/* "h.p." is what a cut just after a dot leaves. */
+			if (i == len && is_cut_length(len))
+				return fail_truncated(ctx, len);
 			return ar_fail(ctx, AR_ERR_AUTH, "malformed",
 			    "token: segment %zu is empty", n + 1);
+		}
 		p->seg[n] = tok + start;
 		p->len[n] = i - start;
 		n++;
 		start = i + 1;
 	}
+	if (n != 3 && is_cut_length(len))
+		return fail_truncated(ctx, len);
 	if (n != 3)
 		return ar_fail(ctx, AR_ERR_AUTH, "malformed",
 		    "token: %zu segments, three expected", n);
@@ -248,17 +271,12 @@ signature_size(const struct ar_key *key)
 	}
 }
 
-/*
- * A bad signature.  Hosts cut long replies at fixed sizes (SECURITY.md),
- * so a token of exactly such a length is reported as probably truncated.
- */
+/* A bad signature, or a cut-off token when its length says so. */
 static int
 fail_signature(struct ar_ctx *ctx, const struct ar_key *key, size_t len)
 {
-	if (len == 255 || len == 511 || len == 1023 || len == 4095)
-		return ar_fail(ctx, AR_ERR_AUTH, "truncated",
-		    "token probably truncated by the client (%zu characters)",
-		    len);
+	if (is_cut_length(len))
+		return fail_truncated(ctx, len);
 	return ar_fail(ctx, AR_ERR_AUTH, "bad_signature",
 	    "token: signature does not verify with the %s key",
 	    ar_alg_str(key->alg));
@@ -301,6 +319,12 @@ ar_token_verify(struct ar_ctx *ctx, const struct ar_conf *conf,
 		r = fail_signature(ctx, key, len);
 		goto out;
 	}
+	/* The payload must be a strict JSON object before libjwt parses it. */
+	if ((r = decode_segment(ctx, &p, 1, &payload, &plen)) != AR_OK ||
+	    (r = ar_claims_check_json(ctx, (const char *)payload,
+	    plen)) != AR_OK)
+		goto out;
+	r = AR_ERR_INTERNAL;
 	if ((copy = malloc(len + 1)) == NULL) {
 		r = ar_fail(ctx, AR_ERR_NOMEM, "no_memory",
 		    "token: out of memory");
@@ -327,8 +351,6 @@ ar_token_verify(struct ar_ctx *ctx, const struct ar_conf *conf,
 		goto out;
 	}
 	/* The claims come from our own strict parse, not libjwt's grants. */
-	if ((r = decode_segment(ctx, &p, 1, &payload, &plen)) != AR_OK)
-		goto out;
 	if ((r = ar_claims_payload(ctx, conf, (const char *)payload, plen,
 	    &t)) != AR_OK)
 		goto out;

@@ -239,7 +239,9 @@ def test_wrong_issuer(t):
 def test_another_users_token(t):
     r = t.pam("bob", [hs_token(t, tokens.v1("alice"))], hs(t))
     deny(t, r, "wrong_user")
-    t.eq(r.delay, 2000000, "fail delay requested")
+    # libpam randomises the requested 2 s delay a little
+    t.true(r.delay is not None and 1500000 <= r.delay <= 2500000,
+           "fail delay requested: %r" % r.delay)
 
 
 def test_local_user_missing(t):
@@ -320,7 +322,7 @@ def test_setcred_without_auth(t):
 def test_account_without_api(t):
     stack = ("auth required pam_permit.so\n"
              "account [ignore=ignore success=done default=die] @MODULE@\n"
-             "account requisite pam_debug.so acct_mgmt=new_authtok_reqd\n")
+             "account requisite pam_debug.so acct=new_authtok_reqd\n")
     r = t.pam("alice", [], hs(t), phases=("account",), stack=stack)
     t.eq(r.account, "PAM_NEW_AUTHTOK_REQD", "account returned PAM_IGNORE")
     deny_stack = stack.replace("pam_permit.so", "@MODULE@")

@@ -3,6 +3,7 @@
  * bare base64 and DER, refused sizes and curves.  Keys are generated at
  * test time with the openssl command into a private temporary directory.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,12 +14,18 @@
 
 static char dir[] = "/tmp/test_key.XXXXXX";
 
+static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Run a formatted shell command; its exit status. */
 static int
-run(const char *fmt, const char *a, const char *b)
+run(const char *fmt, ...)
 {
 	char cmd[1024];
+	va_list ap;
 
-	snprintf(cmd, sizeof(cmd), fmt, a, b);
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
 	return system(cmd);
 }
 
@@ -393,6 +400,6 @@ main(void)
 	T_RUN(test_ec);
 	T_RUN(test_garbage);
 	T_RUN(test_der);
-	run("rm -rf -- %s%s", dir, "");
+	run("rm -rf -- %s", dir);
 	return t_done("test_key");
 }
