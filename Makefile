@@ -44,7 +44,7 @@ DEB_PKGS := build-essential pkg-config libpam0g-dev libjwt-dev libcurl4-openssl-
 
 all: $(B)/pam_authrocket.so $(B)/authrocket-helper $(B)/authrocket-check
 
-$(B)/obj/%.o: %.c $(wildcard src/*.h) | $(B)
+$(B)/obj/%.o: %.c $(wildcard src/*.h src/helper/*.h) | $(B)
 	@mkdir -p $(dir $@)
 	$(CC) $(AR_CFLAGS) -c -o $@ $<
 

@@ -16,6 +16,7 @@
 
 #include "key.h"
 #include "secure.h"
+#include "spki.h"
 
 #define AR_HMAC_MIN		32	/* shortest HMAC secret accepted */
 #define AR_RSA_MIN_BITS		2048	/* smallest RSA modulus accepted */
@@ -204,6 +205,73 @@ der_to_pkey(const char *type, const unsigned char *der, long len)
 	return pkey;
 }
 
+/*
+ * The common case, a SubjectPublicKeyInfo: classify it with the small DER
+ * reader and re-armour it ourselves.  OpenSSL's decoder costs more than
+ * the signature check, and libjwt decodes the key once more when it
+ * verifies, so the login path must not pay for it twice.
+ */
+static int
+finish_spki(struct ar_ctx *ctx, const struct key_origin *o,
+    const unsigned char *der, size_t len, struct ar_key *key)
+{
+	struct ar_key k;
+	size_t b64len, i, off = 0, cap;
+	unsigned char *b64 = NULL;
+	int r, bits = 0;
+
+	memset(&k, 0, sizeof(k));
+	switch (ar_spki_classify(der, len, AR_RSA_MIN_BITS, &k.alg, &bits)) {
+	case AR_SPKI_OK:
+		break;
+	case AR_SPKI_TOO_SMALL:
+		return ar_fail(ctx, o->code, o->reason, "%s: rsa key of %d "
+		    "bits is too small (at least %d)", o->what, bits,
+		    AR_RSA_MIN_BITS);
+	case AR_SPKI_UNSUPPORTED:
+		return ar_fail(ctx, o->code, o->reason, "%s: unsupported key "
+		    "type (rsa or ec P-256/P-384 only)", o->what);
+	default:
+		return ar_fail(ctx, o->code, o->reason, "%s: malformed "
+		    "SubjectPublicKeyInfo", o->what);
+	}
+	k.bits = bits;
+	if (len > INT_MAX / 2) {
+		r = ar_fail(ctx, o->code, o->reason, "%s: key too large",
+		    o->what);
+		goto out;
+	}
+	b64len = 4 * ((len + 2) / 3);
+	cap = strlen("-----BEGIN PUBLIC KEY-----\n") + b64len + b64len / 64 +
+	    strlen("-----END PUBLIC KEY-----\n") + 2;
+	if ((b64 = malloc(b64len + 1)) == NULL ||
+	    (k.data = malloc(cap)) == NULL) {
+		r = ar_fail(ctx, AR_ERR_NOMEM, "no_memory", "%s: out of memory",
+		    o->what);
+		goto out;
+	}
+	(void)EVP_EncodeBlock(b64, der, (int)len);
+	off = (size_t)snprintf((char *)k.data, cap,
+	    "-----BEGIN PUBLIC KEY-----\n");
+	for (i = 0; i < b64len; i += 64) {
+		size_t chunk = b64len - i < 64 ? b64len - i : 64;
+
+		memcpy(k.data + off, b64 + i, chunk);
+		off += chunk;
+		k.data[off++] = '\n';
+	}
+	off += (size_t)snprintf((char *)k.data + off, cap - off,
+	    "-----END PUBLIC KEY-----\n");
+	k.len = off;
+	*key = k;
+	k.data = NULL;	/* transferred */
+	r = AR_OK;
+out:
+	free(b64);
+	free(k.data);
+	return r;
+}
+
 /* Parse PEM text (one block is used) into *key. */
 static int
 parse_pem(struct ar_ctx *ctx, const char *pem, size_t len, struct ar_key *key)
@@ -231,6 +299,10 @@ parse_pem(struct ar_ctx *ctx, const char *pem, size_t len, struct ar_key *key)
 		r = ar_fail(ctx, o->code, o->reason,
 		    "jwt_key: a private key was given; configure the realm's "
 		    "public key");
+		goto out;
+	}
+	if (strcmp(name, "PUBLIC KEY") == 0 && der_len > 0) {
+		r = finish_spki(ctx, o, der, (size_t)der_len, key);
 		goto out;
 	}
 	if ((pkey = der_to_pkey(name, der, der_len)) == NULL) {
@@ -364,7 +436,13 @@ ar_key_from_der(struct ar_ctx *ctx, const unsigned char *der, size_t len,
 		    "jwks: empty or oversized key");
 		goto out;
 	}
-	/* A JWKS x5c entry may be a certificate or a bare SPKI. */
+	/* A JWKS x5c entry may be a bare SPKI (the usual case) or a
+	 * certificate. */
+	if (ar_spki_classify(der, len, AR_RSA_MIN_BITS, &(int){ 0 },
+	    &(int){ 0 }) != AR_SPKI_MALFORMED) {
+		r = finish_spki(ctx, &origin_jwks, der, len, key);
+		goto out;
+	}
 	if ((pkey = der_to_pkey("PUBLIC KEY", der, (long)len)) == NULL &&
 	    (pkey = der_to_pkey("CERTIFICATE", der, (long)len)) == NULL) {
 		r = ar_fail(ctx, AR_ERR_UNAVAIL, "bad_jwks",
