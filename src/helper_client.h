@@ -1,7 +1,7 @@
 /*
  * Running authrocket-helper for one HTTPS request: fork and exec with an
- * empty environment and clean descriptors, the request over a pipe, the
- * reply read back under the context's deadline, the child always reaped.
+ * empty environment and clean descriptors, the request over a socket pair,
+ * the reply read back under the context's deadline, the child always reaped.
  */
 #ifndef AR_HELPER_CLIENT_H
 #define AR_HELPER_CLIENT_H
@@ -25,7 +25,8 @@ struct ar_http_resp {
 	char		*date;		/* the Date header, or NULL */
 	char		*error;		/* transport error class, or NULL:
 					   "timeout", "connect", "resolve",
-					   "tls", "too_large", "proto" */
+					   "tls", "too_large", "proto",
+					   "bad_request" */
 	char		*detail;	/* helper's escaped detail, or NULL */
 	char		*tls;		/* negotiated TLS version, or NULL */
 	long		 time_ms;	/* helper's measured request time */
@@ -43,10 +44,12 @@ void	ar_deadline_start(struct ar_ctx *ctx, const struct ar_conf *conf);
  * conf->ca_file/ca_dir/proxy, within the remaining deadline (started
  * here if needed).  The helper is killed and reaped when the deadline
  * passes.  AR_OK means the helper answered: resp->status is the HTTP
- * status, or 0 with resp->error set for transport failures (those are
- * also logged).  Errors: AR_ERR_UNAVAIL ("helper_failed", "timeout"),
- * AR_ERR_CONFIG (helper path unsafe), AR_ERR_NOMEM.  Release resp with
- * ar_http_resp_clear() in every case.
+ * status (3xx included: redirects are never followed), or 0 with
+ * resp->error set for transport failures (those are also logged, as
+ * "api: METHOD URL-without-query failed: CLASS (DETAIL)").  Errors:
+ * AR_ERR_UNAVAIL ("helper_failed", "timeout"; logged the same way),
+ * AR_ERR_CONFIG ("config": helper path unsafe), AR_ERR_NOMEM.  Release
+ * resp with ar_http_resp_clear() in every case.
  */
 int	ar_http_perform(struct ar_ctx *ctx, const struct ar_conf *conf,
 	    const struct ar_http_req *req, struct ar_http_resp *resp);

@@ -94,13 +94,27 @@ setup(struct ar_ctx *ctx, struct ar_conf *conf, struct ar_http_req *req,
 	req->headers[1] = "User-Agent: " AR_USER_AGENT;
 }
 
-/* Nothing is left to reap: every child was waited for by its pid. */
+/*
+ * Nothing is left, neither running nor a zombie: every child was waited
+ * for by its pid.  SIGCHLD is at its default while looking, since an
+ * ignored SIGCHLD would hide zombies.
+ */
 static void
 check_no_child(void)
 {
+	struct sigaction dfl, old;
+	pid_t w;
+	int e;
+
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.sa_handler = SIG_DFL;
+	sigaction(SIGCHLD, &dfl, &old);
 	errno = 0;
-	T_EQ_INT(waitpid(-1, NULL, WNOHANG), -1);
-	T_EQ_INT(errno, ECHILD);
+	w = waitpid(-1, NULL, WNOHANG);
+	e = errno;
+	sigaction(SIGCHLD, &old, NULL);
+	T_EQ_INT(w, -1);
+	T_EQ_INT(e, ECHILD);
 }
 
 static void
@@ -259,7 +273,6 @@ test_unsafe_helper(void)
 
 	expect_fail("gw", "exit 0\n", 0775, 5, AR_ERR_CONFIG, "config");
 	expect_fail("ow", "exit 0\n", 0757, 5, AR_ERR_CONFIG, "config");
-	/* chmod 0775 is cut by no umask: check the mode really was set. */
 	setup(&ctx, &conf, &req, dir, 5);	/* a directory */
 	T_EQ_INT(ar_http_perform(&ctx, &conf, &req, &resp), AR_ERR_CONFIG);
 	ar_http_resp_clear(&resp);
@@ -334,7 +347,7 @@ test_timeout(void)
 	T_CHECK(!exists("ran"));
 
 	/* A deadline started earlier is kept, not restarted. */
-	setup(&ctx, &conf, &req, script("marker", REPLY_OK, 0755), 5);
+	setup(&ctx, &conf, &req, "/nonexistent", 5);
 	ctx.deadline_ms = ar_monotonic_ms() + 1234;
 	ar_deadline_start(&ctx, &conf);
 	T_CHECK(ctx.deadline_ms <= ar_monotonic_ms() + 1234);
@@ -353,7 +366,7 @@ test_transport_error(void)
 
 	setup(&ctx, &conf, &req, script("terr", "cat >/dev/null\n"
 	    "printf 'status 1\\n0\\nerror 7\\ntimeout\\n"
-	    "detail 19\\nconnect timed out\\n\\n"
+	    "detail 17\\nconnect timed out\\n"
 	    "time_ms 4\\n9750\\nend 0\\n\\n'\n", 0755), 5);
 	T_EQ_INT(ar_http_perform(&ctx, &conf, &req, &resp), AR_OK);
 	T_EQ_INT(resp.status, 0);
@@ -408,8 +421,8 @@ test_descriptors(void)
 	setup(&ctx, &conf, &req, script("fds",
 	    "d=\"$(dirname \"$0\")\"\n"
 	    "/bin/ls /proc/self/fd > \"$d/fds\"\n"
-	    "/bin/readlink /proc/$$/fd/0 /proc/$$/fd/1 /proc/$$/fd/2 "
-	    "> \"$d/links\"\n"
+	    "l=$(/bin/readlink /proc/$$/fd/0 /proc/$$/fd/1 /proc/$$/fd/2)\n"
+	    "echo \"$l\" > \"$d/links\"\n"
 	    "cat >/dev/null\n" REPLY_OK, 0755), 5);
 	T_EQ_INT(ar_http_perform(&ctx, &conf, &req, &resp), AR_OK);
 	ar_http_resp_clear(&resp);
@@ -423,6 +436,71 @@ test_descriptors(void)
 	T_CHECK(links != NULL && strstr(links, "\nsocket:[") != NULL);
 	T_CHECK(links != NULL && strstr(links, "]\n/dev/null\n") != NULL);
 	free(links);
+}
+
+static void
+test_signals(void)
+{
+	struct ar_http_resp resp;
+	struct ar_http_req req;
+	struct ar_conf conf;
+	struct ar_ctx ctx;
+	struct sigaction ign, old_hup, old_term;
+	sigset_t usr1, old_mask, now;
+	char *sig, *blk;
+	const char *py;
+	FILE *f;
+
+	/* A host that ignores some signals and blocks another: the helper
+	 * starts with every disposition at default and nothing blocked. */
+	memset(&ign, 0, sizeof(ign));
+	ign.sa_handler = SIG_IGN;
+	sigaction(SIGHUP, &ign, &old_hup);
+	sigaction(SIGTERM, &ign, &old_term);
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &usr1, &old_mask);
+	setup(&ctx, &conf, &req, script("sig",
+	    "grep -E '^SigIgn' /proc/$$/status > "
+	    "\"$(dirname \"$0\")/sig\"\n"
+	    "cat >/dev/null\n" REPLY_OK, 0755), 5);
+	T_EQ_INT(ar_http_perform(&ctx, &conf, &req, &resp), AR_OK);
+	ar_http_resp_clear(&resp);
+	sig = slurp("sig", NULL);
+	T_EQ_STR(sig, "SigIgn:\t0000000000000000\n");
+	free(sig);
+
+	/* dash clears its mask itself, so the mask is read by a python
+	 * helper (which leaves it alone); it answers nothing. */
+	py = script("blk", "", 0755);
+	if ((f = fopen(py, "w")) != NULL) {
+		fprintf(f, "#!/usr/bin/python3 -I\n"
+		    "import os\n"
+		    "s = [l for l in open('/proc/self/status') "
+		    "if l.startswith('SigBlk')]\n"
+		    "open(os.path.dirname(__file__) + '/blk', 'w')"
+		    ".write(''.join(s))\n");
+		fclose(f);
+	}
+	if (access("/usr/bin/python3", X_OK) != 0) {
+		T_SKIP("no /usr/bin/python3");
+	} else {
+		setup(&ctx, &conf, &req, py, 5);
+		T_EQ_INT(ar_http_perform(&ctx, &conf, &req, &resp),
+		    AR_ERR_UNAVAIL);
+		ar_http_resp_clear(&resp);
+		blk = slurp("blk", NULL);
+		T_EQ_STR(blk, "SigBlk:\t0000000000000000\n");
+		free(blk);
+	}
+
+	/* The host's own mask and dispositions are untouched. */
+	sigprocmask(SIG_SETMASK, NULL, &now);
+	T_EQ_INT(sigismember(&now, SIGUSR1), 1);
+	sigaction(SIGHUP, &old_hup, &ign);
+	T_CHECK(ign.sa_handler == SIG_IGN);
+	sigaction(SIGTERM, &old_term, NULL);
+	sigprocmask(SIG_SETMASK, &old_mask, NULL);
 }
 
 static void
@@ -478,6 +556,7 @@ main(void)
 	T_RUN(test_transport_error);
 	T_RUN(test_environment);
 	T_RUN(test_descriptors);
+	T_RUN(test_signals);
 	T_RUN(test_no_sigpipe);
 
 	t_current = "dispositions";
@@ -487,7 +566,7 @@ main(void)
 	T_CHECK(pipe_.sa_handler == SIG_DFL);
 
 	{
-		char cmd[128];
+		char cmd[sizeof(dir) + 16];
 
 		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 		/* SIGCHLD back to default so system() can wait. */

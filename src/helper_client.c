@@ -1,0 +1,522 @@
+/*
+ * Running authrocket-helper for one HTTPS request from inside a host
+ * process: checked helper path, empty environment, only the socket and
+ * /dev/null as descriptors, SIGCHLD handled like pam_unix does for
+ * unix_chkpwd, the whole exchange bounded by the context's deadline and
+ * the child always reaped by its pid.
+ */
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "helper_client.h"
+#include "proto.h"
+#include "secure.h"
+
+#define AR_HELPER_MARGIN_MS	250	/* left for the helper to answer */
+#define AR_HELPER_MIN_MS	100	/* shortest timeout handed over */
+#define AR_HELPER_CLOSE_MAX	65536	/* fallback close loop bound */
+
+/* The outcome of running the helper, before the reply is looked at. */
+enum run_result {
+	RUN_OK = 0,
+	RUN_TIMEOUT,
+	RUN_FAILED
+};
+
+void
+ar_deadline_start(struct ar_ctx *ctx, const struct ar_conf *conf)
+{
+	if (ctx->deadline_ms == 0)
+		ctx->deadline_ms = ar_monotonic_ms() +
+		    (int64_t)conf->timeout * 1000;
+}
+
+void
+ar_http_resp_clear(struct ar_http_resp *resp)
+{
+	if (resp == NULL)
+		return;
+	/* The body may hold a login token. */
+	ar_secure_free(resp->body, resp->body_len);
+	free(resp->date);
+	free(resp->error);
+	free(resp->detail);
+	free(resp->tls);
+	memset(resp, 0, sizeof(*resp));
+}
+
+/*
+ * The helper runs as whoever runs the host (root under sshd): it must be
+ * a regular file that only root or the expected owner can change.
+ */
+static int
+check_helper(struct ar_ctx *ctx, const char *path)
+{
+	struct stat st;
+
+	if (path == NULL || path[0] != '/')
+		return ar_fail(ctx, AR_ERR_CONFIG, "config",
+		    "conf: helper %s: not an absolute path",
+		    path ? path : "(none)");
+	if (stat(path, &st) != 0)
+		return ar_fail(ctx, AR_ERR_CONFIG, "config",
+		    "conf: helper %s: %s", path, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return ar_fail(ctx, AR_ERR_CONFIG, "config",
+		    "conf: helper %s: not a regular file", path);
+	if (st.st_uid != 0 && st.st_uid != ctx->owner)
+		return ar_fail(ctx, AR_ERR_CONFIG, "config",
+		    "conf: helper %s: owned by uid %lu", path,
+		    (unsigned long)st.st_uid);
+	if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
+		return ar_fail(ctx, AR_ERR_CONFIG, "config",
+		    "conf: helper %s: writable by group or others", path);
+	return AR_OK;
+}
+
+static int
+encode_request(const struct ar_conf *conf, const struct ar_http_req *req,
+    long long timeout_ms, char **buf, size_t *len)
+{
+	struct ar_msg m;
+	size_t i;
+	int r = AR_ERR_INTERNAL;
+
+	memset(&m, 0, sizeof(m));
+	if ((r = ar_msg_add_str(&m, "method", req->method)) != AR_OK ||
+	    (r = ar_msg_add_str(&m, "url", req->url)) != AR_OK)
+		goto out;
+	for (i = 0; i < sizeof(req->headers) / sizeof(req->headers[0]) &&
+	    req->headers[i] != NULL; i++) {
+		if ((r = ar_msg_add_str(&m, "header", req->headers[i])) !=
+		    AR_OK)
+			goto out;
+	}
+	if (req->body != NULL &&
+	    (r = ar_msg_add(&m, "body", req->body, req->body_len)) != AR_OK)
+		goto out;
+	if ((r = ar_msg_add_int(&m, "timeout_ms", timeout_ms)) != AR_OK ||
+	    (r = ar_msg_add_str(&m, "ca_file", conf->ca_file)) != AR_OK ||
+	    (r = ar_msg_add_str(&m, "ca_dir", conf->ca_dir)) != AR_OK ||
+	    (r = ar_msg_add_str(&m, "proxy", conf->proxy)) != AR_OK ||
+	    (r = ar_msg_add_int(&m, "max_body", req->max_body != 0 ?
+	    (long long)req->max_body : AR_MAX_REPLY)) != AR_OK)
+		goto out;
+	r = ar_msg_encode(&m, buf, len);
+ out:
+	ar_msg_clear(&m);
+	return r;
+}
+
+/*
+ * The child between fork and execve: only async-signal-safe calls, since
+ * the host may have other threads holding locks.  dfl (SIG_DFL) and none
+ * (an empty set) were prepared before fork.
+ */
+static void
+run_child(int sock, int devnull, int close_max, char *const argv[],
+    char *const envp[], const struct sigaction *dfl, const sigset_t *none)
+{
+	int s, n, fd, sig;
+
+	/* Above 2 first, so that dup2 always makes fresh, inheritable fds
+	 * even when the host had closed its standard descriptors. */
+	if ((s = fcntl(sock, F_DUPFD, 3)) < 0 ||
+	    (n = fcntl(devnull, F_DUPFD, 3)) < 0)
+		_exit(127);
+	if (dup2(s, 0) < 0 || dup2(s, 1) < 0 || dup2(n, 2) < 0)
+		_exit(127);
+	/* Nothing of the host's leaks into the helper. */
+	if (close_range(3, ~0U, 0) != 0) {
+		for (fd = 3; fd < close_max; fd++)
+			(void)close(fd);
+	}
+	/* Ignored signals stay ignored across execve: undo the host's. */
+	for (sig = 1; sig < NSIG; sig++) {
+		if (sig != SIGKILL && sig != SIGSTOP)
+			(void)sigaction(sig, dfl, NULL);
+	}
+	(void)sigprocmask(SIG_SETMASK, none, NULL);
+	execve(argv[0], argv, envp);
+	_exit(127);
+}
+
+/* Kill and reap; the pid is ours, nobody else may wait for it. */
+static void
+kill_reap(pid_t pid, int *status)
+{
+	(void)kill(pid, SIGKILL);
+	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
+		;
+}
+
+/*
+ * Send the request, read the reply until EOF and reap the child, all
+ * before the deadline.  On RUN_OK *out holds the raw reply.
+ */
+static int
+exchange(struct ar_ctx *ctx, pid_t pid, int sock, const char *req,
+    size_t reqlen, char **out, size_t *outlen, int *status, char *why,
+    size_t whylen)
+{
+	struct pollfd pfd;
+	size_t sent = 0, used = 0, cap = 65536;
+	char *buf = NULL, *n;
+	int64_t left;
+	ssize_t got;
+	pid_t w;
+	int r = RUN_FAILED, wr_open = 1, rd_open = 1, nap;
+
+	*status = -1;
+	if ((buf = malloc(cap)) == NULL) {
+		snprintf(why, whylen, "out of memory");
+		goto kill;
+	}
+	if (fcntl(sock, F_SETFL, fcntl(sock, F_GETFL) | O_NONBLOCK) < 0) {
+		snprintf(why, whylen, "fcntl: %s", strerror(errno));
+		goto kill;
+	}
+	while (rd_open) {
+		if (wr_open && sent == reqlen) {
+			(void)shutdown(sock, SHUT_WR);
+			wr_open = 0;
+		}
+		if ((left = ctx->deadline_ms - ar_monotonic_ms()) <= 0) {
+			r = RUN_TIMEOUT;
+			goto kill;
+		}
+		pfd.fd = sock;
+		pfd.events = POLLIN | (wr_open ? POLLOUT : 0);
+		pfd.revents = 0;
+		if (poll(&pfd, 1, left > 60000 ? 60000 : (int)left) < 0) {
+			if (errno == EINTR)
+				continue;
+			snprintf(why, whylen, "poll: %s", strerror(errno));
+			goto kill;
+		}
+		if (wr_open && (pfd.revents & (POLLOUT | POLLERR | POLLHUP))) {
+			/* MSG_NOSIGNAL: a dying helper must not raise
+			 * SIGPIPE in the host. */
+			got = send(sock, req + sent, reqlen - sent,
+			    MSG_NOSIGNAL);
+			if (got > 0)
+				sent += (size_t)got;
+			else if (got < 0 && errno != EINTR && errno != EAGAIN)
+				wr_open = 0;	/* it stopped reading */
+		}
+		if (pfd.revents & (POLLIN | POLLERR | POLLHUP)) {
+			if (used == cap) {
+				if ((n = malloc(cap * 2)) == NULL) {
+					snprintf(why, whylen, "out of memory");
+					goto kill;
+				}
+				memcpy(n, buf, used);
+				ar_secure_free(buf, cap);
+				buf = n;
+				cap *= 2;
+			}
+			got = recv(sock, buf + used, cap - used, 0);
+			if (got == 0 || (got < 0 && errno != EINTR &&
+			    errno != EAGAIN))
+				rd_open = 0;
+			else if (got > 0 && (used += (size_t)got) >
+			    AR_PROTO_MAX_SIZE) {
+				snprintf(why, whylen, "reply too large");
+				goto kill;
+			}
+		}
+	}
+	/* EOF comes as the helper exits; still, bound the wait for it. */
+	for (nap = 1;; nap = nap < 16 ? nap * 2 : nap) {
+		w = waitpid(pid, status, WNOHANG);
+		if (w == pid)
+			break;
+		if (w < 0 && errno != EINTR) {
+			snprintf(why, whylen, "waitpid: %s", strerror(errno));
+			*status = -1;
+			goto out;
+		}
+		if ((left = ctx->deadline_ms - ar_monotonic_ms()) <= 0) {
+			r = RUN_TIMEOUT;
+			goto kill;
+		}
+		(void)poll(NULL, 0, left > nap ? nap : (int)left);
+	}
+	*out = buf;
+	*outlen = used;
+	buf = NULL;	/* transferred */
+	r = RUN_OK;
+	goto out;
+ kill:
+	kill_reap(pid, status);
+ out:
+	ar_secure_free(buf, cap);
+	return r;
+}
+
+/* Steal a field's value (NULL when absent); the message forgets it. */
+static char *
+take(struct ar_msg *m, const char *name, size_t *len)
+{
+	char *v;
+	size_t i;
+
+	for (i = 0; i < m->n; i++) {
+		if (strcmp(m->f[i].name, name) == 0) {
+			v = m->f[i].val;
+			if (len != NULL)
+				*len = m->f[i].len;
+			m->f[i].val = NULL;
+			m->f[i].len = 0;
+			return v;
+		}
+	}
+	return NULL;
+}
+
+/* The URL for the log: no query string (it may name a user or a key). */
+static int
+url_log_len(const char *url)
+{
+	size_t n = strcspn(url, "?#");
+
+	return n > 200 ? 200 : (int)n;
+}
+
+/*
+ * Record a failure of this request and log it as one line for the
+ * administrator: method, URL without query, reason and detail (which
+ * never holds a header value or a body).
+ */
+static int
+fail_log(struct ar_ctx *ctx, const struct ar_http_req *req, int code,
+    const char *reason, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static int
+fail_log(struct ar_ctx *ctx, const struct ar_http_req *req, int code,
+    const char *reason, const char *fmt, ...)
+{
+	char detail[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	ar_log(ctx, AR_LOG_ERR, "api: %s %.*s failed: %s (%s)", req->method,
+	    url_log_len(req->url), req->url, reason, detail);
+	return ar_fail(ctx, code, reason, "%s", detail);
+}
+
+static int
+decode_reply(struct ar_ctx *ctx, const char *buf, size_t len,
+    struct ar_http_resp *resp, char *why, size_t whylen)
+{
+	struct ar_ctx tmp;
+	struct ar_msg m;
+	long long status;
+	int r = AR_ERR_INTERNAL;
+
+	memset(&m, 0, sizeof(m));
+	/* A scratch context: the caller records "helper_failed". */
+	ar_ctx_init(&tmp, ctx->phase);
+	if ((r = ar_msg_decode(&tmp, buf, len, &m)) != AR_OK) {
+		snprintf(why, whylen, "%s", r == AR_ERR_NOMEM ?
+		    "out of memory" : tmp.detail);
+		goto out;
+	}
+	r = AR_ERR_UNAVAIL;
+	status = ar_msg_get_int(&m, "status", -1);
+	if (status < 0 || status > 999 || (status > 0 && status < 100)) {
+		snprintf(why, whylen, "reply without a valid status");
+		goto out;
+	}
+	resp->status = (long)status;
+	resp->time_ms = (long)ar_msg_get_int(&m, "time_ms", 0);
+	resp->body = take(&m, "body", &resp->body_len);
+	resp->date = take(&m, "date", NULL);
+	resp->error = take(&m, "error", NULL);
+	resp->detail = take(&m, "detail", NULL);
+	resp->tls = take(&m, "tls", NULL);
+	/* Exactly one of an HTTP status and a transport error. */
+	if ((status == 0) != (resp->error != NULL)) {
+		snprintf(why, whylen, "reply with %s",
+		    status == 0 ? "neither status nor error" :
+		    "both status and error");
+		goto out;
+	}
+	r = AR_OK;
+ out:
+	if (r != AR_OK)
+		ar_http_resp_clear(resp);
+	ar_msg_clear(&m);
+	return r;
+}
+
+int
+ar_http_perform(struct ar_ctx *ctx, const struct ar_conf *conf,
+    const struct ar_http_req *req, struct ar_http_resp *resp)
+{
+	struct sigaction dfl, old_chld;
+	struct rlimit rl;
+	sigset_t all, none, old_mask;
+	char *argv[2], *envp[1], *reqbuf = NULL, *reply = NULL;
+	char why[256];
+	size_t reqlen = 0, replylen = 0;
+	long long timeout_ms;
+	int64_t left;
+	int sv[2] = { -1, -1 }, devnull = -1, status = -1, close_max, run;
+	int chld_saved = 0, r = AR_ERR_INTERNAL;
+	pid_t pid = -1;
+
+	memset(resp, 0, sizeof(*resp));
+	why[0] = '\0';
+	if (req->method == NULL || req->url == NULL) {
+		r = ar_fail(ctx, AR_ERR_INTERNAL, "internal",
+		    "api: request without method or url");
+		goto out;
+	}
+	if ((r = check_helper(ctx, conf->helper)) != AR_OK)
+		goto out;
+	ar_deadline_start(ctx, conf);
+	if ((left = ctx->deadline_ms - ar_monotonic_ms()) <= 0) {
+		r = fail_log(ctx, req, AR_ERR_UNAVAIL, "timeout",
+		    "deadline passed before the request");
+		goto out;
+	}
+	/* Leave the helper time to report its own timeout. */
+	timeout_ms = left - AR_HELPER_MARGIN_MS;
+	if (timeout_ms < AR_HELPER_MIN_MS)
+		timeout_ms = AR_HELPER_MIN_MS;
+	if ((r = encode_request(conf, req, timeout_ms, &reqbuf, &reqlen)) !=
+	    AR_OK) {
+		r = ar_fail(ctx, r, r == AR_ERR_NOMEM ? "no_memory" :
+		    "internal", "api: cannot encode the request");
+		goto out;
+	}
+
+	/* Everything the child needs exists before fork. */
+	argv[0] = conf->helper;
+	argv[1] = NULL;
+	envp[0] = NULL;	/* curl reads SSLKEYLOGFILE, *_proxy: none */
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.sa_handler = SIG_DFL;
+	sigemptyset(&dfl.sa_mask);
+	sigemptyset(&none);
+	sigfillset(&all);
+	close_max = AR_HELPER_CLOSE_MAX;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
+	    rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < (rlim_t)close_max)
+		close_max = (int)rl.rlim_cur;
+	/* A socket, not a pipe: send(MSG_NOSIGNAL) never raises SIGPIPE. */
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0 ||
+	    (devnull = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0) {
+		r = fail_log(ctx, req, errno == ENOMEM || errno == ENOBUFS ?
+		    AR_ERR_NOMEM : AR_ERR_UNAVAIL, "helper_failed",
+		    "helper: cannot set up: %s", strerror(errno));
+		goto out;
+	}
+
+	/*
+	 * As pam_unix around unix_chkpwd: SIGCHLD at its default while the
+	 * child lives, so that a host ignoring it (auto-reaping) or with
+	 * its own handler cannot take our child's exit status away.
+	 */
+	if (sigaction(SIGCHLD, &dfl, &old_chld) != 0) {
+		r = fail_log(ctx, req, AR_ERR_UNAVAIL, "helper_failed",
+		    "helper: sigaction: %s", strerror(errno));
+		goto out;
+	}
+	chld_saved = 1;
+	/* No host handler may run in the child before it resets them. */
+	if (sigprocmask(SIG_SETMASK, &all, &old_mask) != 0) {
+		r = fail_log(ctx, req, AR_ERR_UNAVAIL, "helper_failed",
+		    "helper: sigprocmask: %s", strerror(errno));
+		goto out;
+	}
+	pid = fork();
+	if (pid == 0)
+		run_child(sv[1], devnull, close_max, argv, envp, &dfl, &none);
+	(void)sigprocmask(SIG_SETMASK, &old_mask, NULL);
+	if (pid < 0) {
+		r = fail_log(ctx, req, errno == ENOMEM ? AR_ERR_NOMEM :
+		    AR_ERR_UNAVAIL, "helper_failed", "helper: fork: %s",
+		    strerror(errno));
+		goto out;
+	}
+	close(sv[1]);
+	sv[1] = -1;
+	close(devnull);
+	devnull = -1;
+
+	run = exchange(ctx, pid, sv[0], reqbuf, reqlen, &reply, &replylen,
+	    &status, why, sizeof(why));
+	pid = -1;	/* reaped */
+	if (run == RUN_TIMEOUT) {
+		r = fail_log(ctx, req, AR_ERR_UNAVAIL, "timeout",
+		    "helper: no answer within %lld.%lld s",
+		    (long long)(left / 1000), (long long)(left % 1000 / 100));
+		goto out;
+	}
+	if (run != RUN_OK) {
+		r = fail_log(ctx, req, AR_ERR_UNAVAIL, "helper_failed",
+		    "helper: %s", why);
+		goto out;
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		if (WIFSIGNALED(status))
+			r = fail_log(ctx, req, AR_ERR_UNAVAIL,
+			    "helper_failed", "helper: killed by signal %d",
+			    WTERMSIG(status));
+		else
+			r = fail_log(ctx, req, AR_ERR_UNAVAIL,
+			    "helper_failed", "helper: exit status %d",
+			    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+		goto out;
+	}
+	if ((r = decode_reply(ctx, reply, replylen, resp, why,
+	    sizeof(why))) != AR_OK) {
+		r = fail_log(ctx, req, r == AR_ERR_NOMEM ? AR_ERR_NOMEM :
+		    AR_ERR_UNAVAIL, "helper_failed", "helper: bad reply: %s",
+		    why);
+		goto out;
+	}
+	/* A transport failure is an answer: the caller decides, we log. */
+	if (resp->error != NULL)
+		ar_log(ctx, AR_LOG_ERR, "api: %s %.*s failed: %s (%s)",
+		    req->method, url_log_len(req->url), req->url, resp->error,
+		    resp->detail != NULL ? resp->detail : "-");
+	else
+		ar_log(ctx, AR_LOG_DEBUG, "api: %s %.*s: status %ld in %ld ms",
+		    req->method, url_log_len(req->url), req->url,
+		    resp->status, resp->time_ms);
+	r = AR_OK;
+ out:
+	if (pid > 0)
+		kill_reap(pid, &status);
+	if (chld_saved)
+		(void)sigaction(SIGCHLD, &old_chld, NULL);
+	if (sv[0] >= 0)
+		close(sv[0]);
+	if (sv[1] >= 0)
+		close(sv[1]);
+	if (devnull >= 0)
+		close(devnull);
+	ar_secure_free(reqbuf, reqlen);
+	ar_secure_free(reply, replylen);
+	if (r != AR_OK)
+		ar_http_resp_clear(resp);
+	return r;
+}
