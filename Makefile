@@ -40,7 +40,8 @@ DEB_PKGS := build-essential pkg-config libpam0g-dev libjwt-dev libcurl4-openssl-
 	pamtester openssh-server openssh-client sshpass sudo valgrind mandoc \
 	clang libclang-rt-14-dev libnss-wrapper
 
-.PHONY: all check check-asan unit deps install uninstall demo bench fuzz clean lint tools
+.PHONY: all check check-run check-asan unit deps install uninstall demo demo-run \
+	bench fuzz clean lint tools
 
 all: $(B)/pam_authrocket.so $(B)/authrocket-helper $(B)/authrocket-check
 
@@ -82,13 +83,16 @@ tools: $(TOOL_BINS)
 
 unit: $(UNIT_BINS)
 
-check: all $(UNIT_BINS) $(TOOL_BINS)
+check: deps
+	@$(MAKE) --no-print-directory check-run
+
+check-run: all $(UNIT_BINS) $(TOOL_BINS)
 	@B=$(B) PYTHON=$(PYTHON) bash tests/run-all
 
 # The whole suite again with AddressSanitizer and UBSan, in its own tree.
 check-asan:
 	$(MAKE) B=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
-		SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" check
+		SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" check-run
 
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \
@@ -101,11 +105,48 @@ deps:
 			apt-get install -y -qq --no-install-recommends $$missing; \
 	else echo "deps: all packages present"; fi
 
-demo: all $(TOOL_BINS)
+demo: deps
+	@$(MAKE) --no-print-directory demo-run
+
+demo-run: all $(TOOL_BINS)
 	@PYTHON=$(PYTHON) $(PYTHON) tests/demo.py
 
 bench: all $(TOOL_BINS)
 	@PYTHON=$(PYTHON) $(PYTHON) tests/bench/bench.py
+
+install: all
+	install -d -m 0755 $(DESTDIR)$(PAMDIR) $(DESTDIR)$(LIBEXECDIR) \
+		$(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(PAMCONFDIR) $(DESTDIR)$(SYSCONFDIR)/security
+	install -m 0644 $(B)/pam_authrocket.so $(DESTDIR)$(PAMDIR)/pam_authrocket.so
+	install -m 0755 $(B)/authrocket-helper $(DESTDIR)$(LIBEXECDIR)/authrocket-helper
+	install -m 0755 $(B)/authrocket-check $(DESTDIR)$(SBINDIR)/authrocket-check
+	install -m 0644 man/pam_authrocket.8 man/authrocket-check.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 0644 man/pam_authrocket.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 conf/pam-configs/authrocket $(DESTDIR)$(PAMCONFDIR)/authrocket
+	@# The configuration holds secrets: 0600, and never overwritten.
+	@if [ -e $(DESTDIR)$(SYSCONFDIR)/security/pam_authrocket.conf ]; then \
+		echo "keeping existing $(DESTDIR)$(SYSCONFDIR)/security/pam_authrocket.conf"; \
+	else \
+		install -m 0600 conf/pam_authrocket.conf.example \
+			$(DESTDIR)$(SYSCONFDIR)/security/pam_authrocket.conf; \
+	fi
+
+# The configuration file is left in place: it may hold the realm's secrets.
+uninstall:
+	rm -f $(DESTDIR)$(PAMDIR)/pam_authrocket.so \
+		$(DESTDIR)$(LIBEXECDIR)/authrocket-helper \
+		$(DESTDIR)$(SBINDIR)/authrocket-check \
+		$(DESTDIR)$(MANDIR)/man8/pam_authrocket.8 \
+		$(DESTDIR)$(MANDIR)/man8/authrocket-check.8 \
+		$(DESTDIR)$(MANDIR)/man5/pam_authrocket.conf.5 \
+		$(DESTDIR)$(PAMCONFDIR)/authrocket
+	-rmdir $(DESTDIR)$(LIBEXECDIR) 2>/dev/null
+
+lint:
+	@for m in man/*.[58]; do mandoc -Tlint -W warning $$m || exit 1; done
+	@clang-format --dry-run --Werror $(LIB_SRCS) pam_authrocket.c 2>/dev/null || \
+		echo "lint: clang-format differences (advisory)"
 
 clean:
 	rm -rf $(B)

@@ -401,9 +401,12 @@ account_lookup(struct ar_ctx *ctx, const struct ar_conf *conf,
 	}
 	if (r != AR_OK)
 		return r;
-	/* The user found must map back to this very account. */
+	/*
+	 * The user found must map back to this very account; when it does
+	 * not, this local account has no AuthRocket identity.
+	 */
 	if ((r = check_mapping(ctx, conf, id, AR_ERR_USER_UNKNOWN)) != AR_OK)
-		return r;
+		return r == AR_ERR_AUTH ? AR_ERR_USER_UNKNOWN : r;
 	if (prior != NULL && prior->user_id != NULL && (id->user_id == NULL ||
 	    strcmp(prior->user_id, id->user_id) != 0))
 		return ar_fail(ctx, AR_ERR_UNAVAIL, "bad_reply",
@@ -429,8 +432,18 @@ ar_auth_account(struct ar_ctx *ctx, const struct ar_conf *conf,
 		return r;
 	}
 	r = ar_policy_local(ctx, conf, ctx->user, NULL);
+	if (r == AR_ERR_AUTH && prior == NULL) {
+		/*
+		 * Below min_uid and not authenticated by this module (root's
+		 * cron jobs, su by root, key logins of system accounts): not
+		 * an AuthRocket account, so the rest of the stack decides.
+		 */
+		ar_log(ctx, AR_LOG_DEBUG, "account: %s is below min_uid: "
+		    "nothing to check", ctx->user);
+		return AR_NOTHING;
+	}
 	if (r == AR_ERR_AUTH)
-		r = AR_ERR_DENIED;	/* below min_uid: refused, not unknown */
+		r = AR_ERR_DENIED;
 	if (r != AR_OK)
 		goto out;
 	/* Fresh state from AuthRocket unless this handle just asked it. */

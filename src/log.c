@@ -136,24 +136,25 @@ void
 ar_log_decision(struct ar_ctx *ctx, int r, const char *method,
     const char *ar_user_id)
 {
-	char user[4 * 64], rhost[256], uid[128], line[1024];
+	char ubuf[4 * 64], hbuf[256], ibuf[128], line[1024];
+	const char *user, *rhost, *uid;
 
-	esc_or_dash(user, sizeof(user), ctx->user);
-	esc_or_dash(rhost, sizeof(rhost), ctx->rhost);
+	user = esc_or_dash(ubuf, sizeof(ubuf), ctx->user);
+	rhost = esc_or_dash(hbuf, sizeof(hbuf), ctx->rhost);
+	uid = esc_or_dash(ibuf, sizeof(ibuf), ar_user_id);
+	if (method == NULL)
+		method = "-";
 	if (r == AR_OK) {
 		snprintf(line, sizeof(line),
 		    "allow user=%s rhost=%s method=%s ar_user=%s", user, rhost,
-		    method ? method : "-",
-		    esc_or_dash(uid, sizeof(uid), ar_user_id));
+		    method, uid);
 		emit(ctx, AR_LOG_INFO, line);
 		return;
 	}
 	snprintf(line, sizeof(line), "deny user=%s rhost=%s method=%s "
-	    "reason=%s%s%s%s", user, rhost, method ? method : "-",
+	    "reason=%s%s%s", user, rhost, method,
 	    ctx->reason ? ctx->reason : ar_result_str(r),
-	    ar_user_id ? " ar_user=" : "",
-	    ar_user_id ? esc_or_dash(uid, sizeof(uid), ar_user_id) : "",
-	    "");
+	    ar_user_id ? " ar_user=" : "", ar_user_id ? uid : "");
 	emit(ctx, r == AR_ERR_AUTH || r == AR_ERR_DENIED ||
 	    r == AR_ERR_USER_UNKNOWN ? AR_LOG_NOTICE : AR_LOG_ERR, line);
 	if (ctx->detail[0] != '\0')
