@@ -226,9 +226,16 @@ auth_password(struct ar_ctx *ctx, const struct ar_conf *conf,
 	    (conf->jwt_key != NULL || conf->jwks_url != NULL)) {
 		if ((r = verify_token(ctx, conf, login.token,
 		    strlen(login.token), id)) != AR_OK) {
-			if (r == AR_ERR_AUTH)
+			if (r == AR_ERR_AUTH) {
+				/* Our key and the realm disagree: not the
+				 * user's fault, and not a login. */
+				const char *why = ctx->reason;
+
+				ar_ctx_clear_error(ctx);
 				r = ar_fail(ctx, AR_ERR_UNAVAIL, "bad_reply",
-				    "api: returned token does not verify");
+				    "api: returned token does not verify (%s)",
+				    why != NULL ? why : "unknown");
+			}
 			goto out;
 		}
 		if (login.have_id && merge_state(id, &login.id) != AR_OK) {
