@@ -75,6 +75,10 @@ $(B)/tools/pamdrive: tests/tools/pamdrive.c
 	@mkdir -p $(dir $@)
 	$(CC) $(AR_CFLAGS) -rdynamic -o $@ $< $(AR_LDFLAGS) -lpam
 
+$(B)/tools/httpsbench: tests/tools/httpsbench.c
+	@mkdir -p $(dir $@)
+	$(CC) $(AR_CFLAGS) -o $@ $< $(AR_LDFLAGS) -lcurl
+
 $(B)/tools/%: tests/tools/%.c $(B)/libar.a
 	@mkdir -p $(dir $@)
 	$(CC) $(AR_CFLAGS) -o $@ $< $(B)/libar.a $(AR_LDFLAGS) $(LIBS)

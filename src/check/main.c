@@ -84,11 +84,12 @@ put_int(struct out *o, const char *key, long long v)
 static void
 put_result(struct out *o, struct ar_ctx *ctx, int r)
 {
-	put(o, "verdict", r == AR_OK ? "accept" : "deny");
+	put(o, "verdict", r == AR_OK ? "accept" : r == AR_NOTHING ?
+	    "nothing to check" : "deny");
 	put(o, "result", ar_result_str(r));
-	if (r != AR_OK && ctx->reason != NULL)
+	if (r != AR_OK && r != AR_NOTHING && ctx->reason != NULL)
 		put(o, "reason", ctx->reason);
-	if (r != AR_OK && ctx->detail[0] != '\0')
+	if (r != AR_OK && r != AR_NOTHING && ctx->detail[0] != '\0')
 		put(o, "detail", ctx->detail);
 }
 
@@ -239,7 +240,7 @@ cmd_user(struct out *o, struct ar_ctx *ctx, struct ar_conf *conf,
 		    "check and leaves the decision to the rest of the stack");
 	if (r == AR_ERR_CONFIG)
 		return EXIT_USAGE;
-	return r == AR_OK ? EXIT_OK : EXIT_FAILED;
+	return r == AR_OK || r == AR_NOTHING ? EXIT_OK : EXIT_FAILED;
 }
 
 static void

@@ -60,8 +60,8 @@ def main():
             tok = t.mint(alg, priv, tokens.v1("alice") if alg == "HS256"
                          else tokens.v2("alice"))
             stack = "auth required %s config=%s\n" % (mod, conf)
-            cold = best(lambda: drive(t, penv, "c" + label, "alice", tok, stack, N))
-            res = best(lambda: drive(t, penv, "r" + label, "alice", tok, stack, N,
+            cold = best(lambda: drive(t, penv, "c" + label.lower(), "alice", tok, stack, N))
+            res = best(lambda: drive(t, penv, "r" + label.lower(), "alice", tok, stack, N,
                                      resident=True))
             per[label] = (cold, res)
             results.append(("%s token (cold)" % label, cold, cold / base_cold))

@@ -221,6 +221,8 @@ class Env:
         env["LD_PRELOAD"] = (pre + " " if pre else "") + self.nss_wrapper
         env["NSS_WRAPPER_PASSWD"] = str(self.passwd)
         env["NSS_WRAPPER_GROUP"] = str(self.group)
+        # ASan cannot follow libc dlopened with RTLD_DEEPBIND
+        env["NSS_WRAPPER_DISABLE_DEEPBIND"] = "1"
         env["ASAN_OPTIONS"] = env.get("ASAN_OPTIONS", "") + \
             ":verify_asan_link_order=0:detect_leaks=1"
         return env

@@ -467,7 +467,13 @@ test_signals(void)
 	T_EQ_INT(ar_http_perform(&ctx, &conf, &req, &resp), AR_OK);
 	ar_http_resp_clear(&resp);
 	sig = slurp("sig", NULL);
-	T_EQ_STR(sig, "SigIgn:\t0000000000000000\n");
+	/*
+	 * Signals 32 and 33 are glibc's own (thread cancellation, setxid):
+	 * its sigaction() refuses them, so whatever the caller's caller
+	 * left there is out of anyone's reach.  Every other bit must be 0.
+	 */
+	T_CHECK(sig != NULL && strncmp(sig, "SigIgn:\t", 8) == 0 &&
+	    (strtoull(sig + 8, NULL, 16) & ~0x180000000ULL) == 0);
 	free(sig);
 
 	/* dash clears its mask itself, so the mask is read by a python
