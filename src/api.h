@@ -9,6 +9,12 @@
 #include "conf.h"
 #include "identity.h"
 
+/*
+ * The result of a password login.  v1 replies give the whole user object
+ * (id filled, have_state set).  v2 replies are a session: id then holds
+ * only user_id and session_id (have_id set, have_state not), and the rest
+ * of the identity is in the token or comes from ar_api_get_user().
+ */
 struct ar_login {
 	int			 need_code;	/* second factor asked for */
 	char			*challenge;	/* kli_... / tmf:..., secret */
@@ -16,6 +22,16 @@ struct ar_login {
 	struct ar_identity	 id;		/* from the user object, or
 						   empty when only a token */
 	int			 have_id;
+};
+
+/* What a request was for: decides what 401/404/409/422 mean. */
+enum ar_api_kind {
+	AR_API_LOGIN = 0,	/* users/{name}/authenticate */
+	AR_API_CODE,		/* authenticate_code / authenticate_token */
+	AR_API_USER,		/* GET users/{name} */
+	AR_API_MEMB,		/* GET memberships */
+	AR_API_SESSION,		/* GET sessions/{id} */
+	AR_API_OTHER		/* JWKS, probe */
 };
 
 /*
@@ -66,8 +82,16 @@ int	ar_api_session_live(struct ar_ctx *ctx, const struct ar_conf *conf,
 int	ar_api_fetch(struct ar_ctx *ctx, const struct ar_conf *conf,
 	    const char *url, char **body, size_t *len);
 
-/* For authrocket-check api: GET realms/{realm_id} (or users?max_results=1
- * without realm): status, latency, TLS version and the Date header. */
+/*
+ * For authrocket-check api: GET realms/{realm_id} (or users?max_results=1
+ * without realm): status, latency, TLS version and the Date header.
+ * AR_OK whenever the helper answered, also for a transport failure (then
+ * status 0 and error set, e.g. "connect", "tls", "timeout"); a status
+ * other than 2xx or a transport failure is still recorded in ctx (reason,
+ * detail, and the log hints of ar_api_parse_status()).  Errors:
+ * AR_ERR_CONFIG, AR_ERR_UNAVAIL (helper failed), AR_ERR_NOMEM.  Release
+ * with ar_api_probe_clear().
+ */
 struct ar_api_probe {
 	long	 status;
 	long	 time_ms;
@@ -80,5 +104,63 @@ int	ar_api_probe(struct ar_ctx *ctx, const struct ar_conf *conf,
 void	ar_api_probe_clear(struct ar_api_probe *p);
 
 void	ar_login_clear(struct ar_login *login);
+
+/*
+ * The pieces below are the network-free parts of the calls above, for
+ * tests and fuzzing.
+ */
+
+/*
+ * Percent-escape a user name, id or email for one URL path segment
+ * (RFC 3986 unreserved characters kept, every other byte %XX).  Names
+ * that are empty, longer than 256 bytes, hold a control character or
+ * consist only of dots are refused with err_code and reason "bad_name".
+ * On AR_OK *out is malloc'ed.  Errors: err_code, AR_ERR_NOMEM.
+ */
+int	ar_api_escape_name(struct ar_ctx *ctx, const char *name, int err_code,
+	    char **out);
+
+/*
+ * Judge an HTTP status for a request of kind (enum ar_api_kind) named
+ * what ("POST users/x/authenticate"): AR_OK for 2xx; 401/409/422 on a
+ * login AR_ERR_AUTH ("auth_failed", "bad_code"); 404 AR_ERR_USER_UNKNOWN
+ * ("unknown_user") for logins and users, AR_ERR_AUTH ("session_revoked")
+ * for sessions; 402 and 403 AR_ERR_UNAVAIL with a log line naming the
+ * misconfiguration ("account_inactive", "api_key_rejected"); 3xx
+ * ("redirect"), 429 ("rate_limited"), 5xx ("server_error") and anything
+ * else ("bad_status") AR_ERR_UNAVAIL.  The server's error text from body
+ * goes into the detail and log, escaped.
+ */
+int	ar_api_parse_status(struct ar_ctx *ctx, const struct ar_conf *conf,
+	    int kind, const char *what, long status, const char *body,
+	    size_t len);
+
+/*
+ * Parse a 2xx login reply (see struct ar_login).  v1: a "user" object
+ * whose "token" is a JWT (login done) or a "kli_" token (need_code);
+ * v2: a "session" object with a JWT "token" and "user_id", or a "token"
+ * object (need_code).  With code_step set a second need_code is refused.
+ * Errors: AR_ERR_UNAVAIL ("bad_json", "bad_reply"), AR_ERR_NOMEM.
+ */
+int	ar_api_parse_login(struct ar_ctx *ctx, const struct ar_conf *conf,
+	    const char *body, size_t len, int code_step,
+	    struct ar_login *login);
+
+/*
+ * Parse a user object into *id (user_id and state required; active,
+ * human, username, email, reference, string custom attributes; version
+ * from conf, have_state set).  Errors: AR_ERR_UNAVAIL ("bad_json",
+ * "bad_reply"), AR_ERR_NOMEM.  *id is untouched on error.
+ */
+int	ar_api_parse_user(struct ar_ctx *ctx, const struct ar_conf *conf,
+	    const char *body, size_t len, struct ar_identity *id);
+
+/*
+ * Parse a memberships collection for id->user_id into id->memb (set
+ * have_memberships).  more_results true is AR_ERR_UNAVAIL
+ * ("too_many_memberships"), an entry naming another user "bad_reply".
+ */
+int	ar_api_parse_memberships(struct ar_ctx *ctx, const char *body,
+	    size_t len, struct ar_identity *id);
 
 #endif /* AR_API_H */

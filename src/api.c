@@ -1,0 +1,1058 @@
+/*
+ * The AuthRocket REST API (v1 and v2) as the module uses it: URLs, headers
+ * and JSON bodies are built here, sent through authrocket-helper, and the
+ * replies are judged here by HTTP status and "object", never by message.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+#include "claims.h"
+#include "helper_client.h"
+#include "json.h"
+#include "secure.h"
+#include "token.h"
+
+#define NAME_MAX_LEN	256	/* longest user name or id put in a path */
+#define ERRTEXT_MAX	160	/* server error text kept for the log */
+
+static int
+nomem(struct ar_ctx *ctx)
+{
+	return ar_fail(ctx, AR_ERR_NOMEM, "no_memory", "api: out of memory");
+}
+
+/* A malloc'ed concatenation of a and b (NULL on ENOMEM). */
+static char *
+concat(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	char *s;
+
+	if ((s = malloc(la + lb + 1)) == NULL)
+		return NULL;
+	memcpy(s, a, la);
+	memcpy(s + la, b, lb + 1);
+	return s;
+}
+
+int
+ar_api_escape_name(struct ar_ctx *ctx, const char *name, int err_code,
+    char **out)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t i, len, o = 0, dots = 0;
+	char *s;
+
+	len = name != NULL ? strlen(name) : 0;
+	if (len == 0 || len > NAME_MAX_LEN)
+		return ar_fail(ctx, err_code, "bad_name",
+		    "api: name is empty or longer than %d bytes", NAME_MAX_LEN);
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)name[i];
+
+		if (c < 0x20 || c == 0x7f)
+			return ar_fail(ctx, err_code, "bad_name",
+			    "api: name contains a control character");
+		if (c == '.')
+			dots++;
+	}
+	/* "." and ".." would be path steps, not a name, once in a URL. */
+	if (dots == len)
+		return ar_fail(ctx, err_code, "bad_name",
+		    "api: name consists only of dots");
+	if ((s = malloc(3 * len + 1)) == NULL)
+		return nomem(ctx);
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)name[i];
+
+		/* RFC 3986 unreserved characters stay, the rest is escaped. */
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+		    c == '_' || c == '~') {
+			s[o++] = (char)c;
+		} else {
+			s[o++] = '%';
+			s[o++] = hex[c >> 4];
+			s[o++] = hex[c & 0xf];
+		}
+	}
+	s[o] = '\0';
+	*out = s;
+	return AR_OK;
+}
+
+/* Header values must not be able to end the line they are on. */
+static int
+header_safe(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s <= 0x20 || (unsigned char)*s >= 0x7f)
+			return 0;
+	return 1;
+}
+
+/* Strict UTF-8 (no overlongs, surrogates or values past U+10FFFF). */
+static int
+utf8_valid(const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+
+	while (*s != '\0') {
+		unsigned int c = *s, n, i, cp;
+
+		if (c < 0x80) {
+			s++;
+			continue;
+		} else if (c >= 0xc2 && c <= 0xdf) {
+			n = 1;
+			cp = c & 0x1f;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			n = 2;
+			cp = c & 0x0f;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			n = 3;
+			cp = c & 0x07;
+		} else {
+			return 0;
+		}
+		for (i = 1; i <= n; i++) {
+			if ((s[i] & 0xc0) != 0x80)
+				return 0;
+			cp = (cp << 6) | (s[i] & 0x3f);
+		}
+		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return 0;
+		s += n + 1;
+	}
+	return 1;
+}
+
+/* Overwrite a string member's bytes inside a JSON tree (a secret). */
+static void
+wipe_member(json_t *obj, const char *key)
+{
+	json_t *v = json_object_get(obj, key);
+
+	if (v != NULL && json_is_string(v))
+		explicit_bzero((char *)json_string_value(v),
+		    json_string_length(v));
+}
+
+/*
+ * Serialise root into a malloc'ed buffer of exactly the right size, so
+ * that no growing intermediate copy of the password is left behind.
+ */
+static int
+dump_body(struct ar_ctx *ctx, json_t *root, char **out, size_t *len)
+{
+	size_t n, m;
+	char *buf;
+
+	if ((n = json_dumpb(root, NULL, 0, JSON_COMPACT)) == 0)
+		return nomem(ctx);
+	if ((buf = malloc(n + 1)) == NULL)
+		return nomem(ctx);
+	m = json_dumpb(root, buf, n, JSON_COMPACT);
+	if (m != n) {
+		ar_secure_free(buf, n + 1);
+		return ar_fail(ctx, AR_ERR_INTERNAL, "internal",
+		    "api: cannot serialise the request body");
+	}
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	return AR_OK;
+}
+
+/* The class name of a transport failure, as a static reason keyword. */
+static const char *
+transport_reason(const char *error)
+{
+	static const char *const known[] = { "timeout", "connect", "resolve",
+	    "tls", "too_large", "proto" };
+	size_t i;
+
+	for (i = 0; error != NULL && i < sizeof(known) / sizeof(known[0]);
+	    i++)
+		if (strcmp(error, known[i]) == 0)
+			return known[i];
+	return "transport";
+}
+
+/*
+ * Copy the first error message of an error body ({"errors": ["msg"]} in
+ * v2, {"errors": {"field": ["msg"]}} in v1, or {"error": "msg"}) into
+ * buf, raw: the log functions escape it.  Parsed on a scratch copy of the
+ * context so that a body that is not JSON records no failure of its own.
+ */
+static void
+error_text(const struct ar_ctx *ctx, const char *body, size_t len,
+    char *buf, size_t n)
+{
+	struct ar_ctx scratch = *ctx;
+	json_t *root = NULL, *e, *v = NULL;
+	const char *field = NULL, *key;
+	const char *s;
+
+	buf[0] = '\0';
+	scratch.err = AR_OK;
+	scratch.debug = 0;
+	scratch.log = NULL;
+	if (body == NULL || len == 0 ||
+	    ar_json_parse_object(&scratch, body, len, AR_ERR_UNAVAIL,
+	    &root) != AR_OK)
+		return;
+	if ((e = json_object_get(root, "errors")) != NULL) {
+		if (json_is_array(e)) {
+			v = json_array_get(e, 0);
+		} else if (json_is_object(e)) {
+			json_object_foreach(e, key, v) {
+				field = key;
+				break;
+			}
+			if (json_is_array(v))
+				v = json_array_get(v, 0);
+		}
+	} else {
+		v = json_object_get(root, "error");
+	}
+	if (v != NULL && json_is_string(v)) {
+		s = json_string_value(v);
+		if (field != NULL)
+			snprintf(buf, n, "%.40s: %s", field, s);
+		else
+			snprintf(buf, n, "%s", s);
+	}
+	json_decref(root);
+}
+
+int
+ar_api_parse_status(struct ar_ctx *ctx, const struct ar_conf *conf,
+    int kind, const char *what, long status, const char *body, size_t len)
+{
+	char text[ERRTEXT_MAX];
+	int login = kind == AR_API_LOGIN || kind == AR_API_CODE;
+
+	if (status >= 200 && status <= 299)
+		return AR_OK;
+	error_text(ctx, body, len, text, sizeof(text));
+	if (status == 401 || status == 409 || status == 422) {
+		/* Login failures; v2 says 409/422, v1 401 (text localised). */
+		if (login)
+			return ar_fail(ctx, AR_ERR_AUTH,
+			    kind == AR_API_CODE ? "bad_code" : "auth_failed",
+			    "api: %s: %ld: %s", what, status, text);
+	} else if (status == 404) {
+		if (kind == AR_API_LOGIN || kind == AR_API_USER)
+			return ar_fail(ctx, AR_ERR_USER_UNKNOWN, "unknown_user",
+			    "api: %s: 404: %s", what, text);
+		if (kind == AR_API_CODE)
+			return ar_fail(ctx, AR_ERR_AUTH, "bad_code",
+			    "api: %s: 404: %s", what, text);
+		if (kind == AR_API_SESSION)
+			return ar_fail(ctx, AR_ERR_AUTH, "session_revoked",
+			    "api: %s: 404: session is gone", what);
+	} else if (status == 402) {
+		ar_log(ctx, AR_LOG_ERR,
+		    "api: AuthRocket account inactive or unpaid (402)");
+		return ar_fail(ctx, AR_ERR_UNAVAIL, "account_inactive",
+		    "api: %s: 402: %s", what, text);
+	} else if (status == 403) {
+		ar_log(ctx, AR_LOG_ERR, "api: API key rejected (403): check "
+		    "api_key, account_id and realm_id");
+		return ar_fail(ctx, AR_ERR_UNAVAIL, "api_key_rejected",
+		    "api: %s: 403: %s", what, text);
+	} else if (status >= 300 && status <= 399) {
+		/* Redirects are never followed: the API does not send them. */
+		ar_log(ctx, AR_LOG_ERR, "api: %s: redirect (%ld) not followed",
+		    what, status);
+		return ar_fail(ctx, AR_ERR_UNAVAIL, "redirect",
+		    "api: %s: redirect (%ld)", what, status);
+	} else if (status == 429) {
+		ar_log(ctx, AR_LOG_ERR, "api: %s: rate limited (429)", what);
+		return ar_fail(ctx, AR_ERR_UNAVAIL, "rate_limited",
+		    "api: %s: 429: %s", what, text);
+	} else if (status >= 500 && status <= 599) {
+		ar_log(ctx, AR_LOG_ERR, "api: %s: server error (%ld): %s",
+		    what, status, text[0] != '\0' ? text : "-");
+		return ar_fail(ctx, AR_ERR_UNAVAIL, "server_error",
+		    "api: %s: %ld: %s", what, status, text);
+	}
+	ar_log(ctx, AR_LOG_ERR, "api: %s: unexpected status %ld: %s", what,
+	    status, text[0] != '\0' ? text : "-");
+	return ar_fail(ctx, AR_ERR_UNAVAIL, "bad_status",
+	    "api: %s: unexpected status %ld", what, status);
+}
+
+/*
+ * Send one request to conf->api_url + "/" + path (path already escaped)
+ * with the API key and realm headers.  AR_OK means the helper answered:
+ * resp->status is the HTTP status, or 0 with resp->error set.
+ */
+static int
+api_send(struct ar_ctx *ctx, const struct ar_conf *conf,
+    const char *method, const char *path, const char *body, size_t body_len,
+    struct ar_http_resp *resp)
+{
+	struct ar_http_req req;
+	char *url = NULL, *h_key = NULL, *h_realm = NULL, *h_acct = NULL;
+	char *base = NULL;
+	size_t n = 0;
+	int v1, r = AR_ERR_INTERNAL;
+
+	memset(&req, 0, sizeof(req));
+	if (conf->api_url == NULL || conf->api_key == NULL ||
+	    (conf->api_version != 1 && conf->api_version != 2)) {
+		r = ar_fail(ctx, AR_ERR_CONFIG, "config",
+		    "conf: api_url and api_key are needed for the API");
+		goto out;
+	}
+	/* A newline in a configured value would add request headers. */
+	if (!header_safe(conf->api_key) || (conf->realm_id != NULL &&
+	    !header_safe(conf->realm_id)) || (conf->account_id != NULL &&
+	    !header_safe(conf->account_id))) {
+		r = ar_fail(ctx, AR_ERR_CONFIG, "config", "conf: api_key, "
+		    "realm_id or account_id holds a blank or control "
+		    "character");
+		goto out;
+	}
+	v1 = conf->api_version == 1;
+	if ((base = concat(conf->api_url, "/")) == NULL ||
+	    (url = concat(base, path)) == NULL ||
+	    (h_key = concat(v1 ? "X-Authrocket-Api-Key: " :
+	    "Authrocket-Api-Key: ", conf->api_key)) == NULL) {
+		r = nomem(ctx);
+		goto out;
+	}
+	req.headers[n++] = h_key;
+	if (conf->realm_id != NULL) {
+		if ((h_realm = concat(v1 ? "X-Authrocket-Realm: " :
+		    "Authrocket-Realm: ", conf->realm_id)) == NULL) {
+			r = nomem(ctx);
+			goto out;
+		}
+		req.headers[n++] = h_realm;
+	}
+	if (v1 && conf->account_id != NULL) {
+		if ((h_acct = concat("X-Authrocket-Account: ",
+		    conf->account_id)) == NULL) {
+			r = nomem(ctx);
+			goto out;
+		}
+		req.headers[n++] = h_acct;
+	}
+	req.headers[n++] = "Accept: application/json";
+	if (body != NULL)
+		req.headers[n++] = "Content-Type: application/json";
+	req.headers[n++] = "User-Agent: " AR_USER_AGENT;
+	req.headers[n] = NULL;
+	req.method = method;
+	req.url = url;
+	req.body = body;
+	req.body_len = body_len;
+	if ((r = ar_http_perform(ctx, conf, &req, resp)) != AR_OK)
+		goto out;
+	ar_log(ctx, AR_LOG_DEBUG, "api: %s %s: status %ld in %ld ms", method,
+	    path, resp->status, resp->time_ms);
+	r = AR_OK;
+out:
+	free(base);
+	free(url);
+	ar_secure_free_str(h_key);
+	free(h_realm);
+	free(h_acct);
+	return r;
+}
+
+/* As api_send(), and a transport failure is AR_ERR_UNAVAIL. */
+static int
+api_request(struct ar_ctx *ctx, const struct ar_conf *conf,
+    const char *method, const char *path, const char *body, size_t body_len,
+    struct ar_http_resp *resp)
+{
+	int r;
+
+	if ((r = api_send(ctx, conf, method, path, body, body_len, resp)) !=
+	    AR_OK)
+		return r;
+	if (resp->status == 0)
+		return ar_fail(ctx, AR_ERR_UNAVAIL,
+		    transport_reason(resp->error), "api: %s %s: %s", method,
+		    path, resp->error != NULL ? resp->error : "transport");
+	return AR_OK;
+}
+
+/* Wipe the reply body (it may hold a login token), then release all. */
+static void
+resp_wipe_clear(struct ar_http_resp *resp)
+{
+	if (resp->body != NULL)
+		explicit_bzero(resp->body, resp->body_len);
+	ar_http_resp_clear(resp);
+}
+
+/* Copy an optional string member (absent or null leaves *out NULL). */
+static int
+opt_str(struct ar_ctx *ctx, json_t *o, const char *key, char **out)
+{
+	int r = ar_json_get_str(ctx, o, key, AR_ERR_UNAVAIL, 1, out);
+
+	return r == AR_NOTHING ? AR_OK : r;
+}
+
+/* A required, non-empty string member. */
+static int
+req_str(struct ar_ctx *ctx, json_t *o, const char *key, char **out)
+{
+	char *s = NULL;
+	int r;
+
+	r = ar_json_get_str(ctx, o, key, AR_ERR_UNAVAIL, 0, &s);
+	if (r == AR_NOTHING || (r == AR_OK && *s == '\0')) {
+		free(s);
+		return ar_fail(ctx, AR_ERR_UNAVAIL, "bad_reply",
+		    "api: reply lacks \"%s\"", key);
+	}
+	if (r == AR_OK)
+		*out = s;
+	return r;
+}
+
+/* Is member "object" of o exactly the string want? */
+static int
+object_is(json_t *o, const char *want)
+{
+	json_t *v = json_object_get(o, "object");
+
+	return v != NULL && json_is_string(v) &&
+	    strcmp(json_string_value(v), want) == 0;
+}
+
+/* The string members of a custom-attributes object; others skipped. */
+static int
+read_custom(struct ar_ctx *ctx, json_t *cs, struct ar_identity *id)
+{
+	const char *k;
+	json_t *v;
+	size_t n = 0;
+
+	if (cs == NULL || json_is_null(cs))
+		return AR_OK;
+	if (!json_is_object(cs))
+		return ar_fail(ctx, AR_ERR_UNAVAIL, "bad_reply",
+		    "api: user \"custom\" is not an object");
+	if (json_object_size(cs) == 0)
+		return AR_OK;
+	if ((id->custom = calloc(json_object_size(cs),
+	    sizeof(*id->custom))) == NULL)
+		return nomem(ctx);
+	json_object_foreach(cs, k, v) {
+		if (!json_is_string(v) ||
+		    strlen(json_string_value(v)) != json_string_length(v))
+			continue;
+		id->custom[n].name = ar_strdup(k);
+		id->custom[n].value = ar_strdup(json_string_value(v));
+		id->n_custom = n + 1;
+		if (id->custom[n].name == NULL || id->custom[n].value == NULL)
+			return nomem(ctx);
+		n++;
+	}
+	return AR_OK;
+}
+
+/* A user object into *id (fresh); on error *id is left cleared. */
+static int
+read_user(struct ar_ctx *ctx, const struct ar_conf *conf, json_t *o,
+    struct ar_identity *id)
+{
+	struct ar_identity t;
+	char *state = NULL, *type = NULL;
+	int r = AR_ERR_INTERNAL;
+
+	memset(&t, 0, sizeof(t));
+	if (!object_is(o, "user")) {
+		r = ar_fail(ctx, AR_ERR_UNAVAIL, "bad_reply",
+		    "api: reply is not a user object");
+		goto out;
+	}
+	if ((r = req_str(ctx, o, "id", &t.user_id)) != AR_OK ||
+	    (r = opt_str(ctx, o, "username", &t.username)) != AR_OK ||
+	    (r = opt_str(ctx, o, "email", &t.email)) != AR_OK ||
+	    (r = opt_str(ctx, o, "reference", &t.reference)) != AR_OK ||
+	    (r = opt_str(ctx, o, "user_type", &type)) != AR_OK)
+		goto out;
+	/* Without a state nothing says the person may still log in. */
+	if ((r = req_str(ctx, o, "state", &state)) != AR_OK)
+		goto out;
+	if ((r = read_custom(ctx, json_object_get(o, "custom"), &t)) != AR_OK)
+		goto out;
+	t.version = conf->api_version;
+	t.source = "api";
+	t.have_state = 1;
+	t.active = strcmp(state, "active") == 0;
+	/* v1 API users (user_type "api") are not people and never log in. */
+	t.human = type == NULL || strcmp(type, "human") == 0;
+	*id = t;
+	memset(&t, 0, sizeof(t));	/* transferred */
+	r = AR_OK;
+out:
+	free(state);
+	free(type);
+	ar_identity_clear(&t);
+	return r;
+}
+
+int
+ar_api_parse_user(struct ar_ctx *ctx, const struct ar_conf *conf,
+    const char *body, size_t len, struct ar_identity *id)
+{
+	json_t *root = NULL;
+	int r;
+
+	if ((r = ar_json_parse_object(ctx, body, len, AR_ERR_UNAVAIL,
+	    &root)) != AR_OK)
+		return r;
+	r = read_user(ctx, conf, root, id);
+	json_decref(root);
+	return r;
+}
+
+/* Is s a login JWT as far as its shape goes? */
+static int
+is_jwt(const char *s)
+{
+	size_t len = strlen(s);
+
+	return len <= AR_MAX_TOKEN && ar_token_looks_like_jwt(s, len);
+}
+
+int
+ar_api_parse_login(struct ar_ctx *ctx, const struct ar_conf *conf,
+    const char *body, size_t len, int code_step, struct ar_login *login)
+{
+	struct ar_login t;
+	json_t *root = NULL;
+	char *tok = NULL;
+	int r = AR_ERR_INTERNAL;
+
+	memset(&t, 0, sizeof(t));
+	if ((r = ar_json_parse_object(ctx, body, len, AR_ERR_UNAVAIL,
+	    &root)) != AR_OK)
+		goto out;
+	if (conf->api_version == 1) {
+		/* v1: a user object; its token says which step we are at. */
+		if (!object_is(root, "user")) {
+			r = ar_fail(ctx, AR_ERR_UNAVAIL, "bad_reply",
+			    "api: login reply is not a user object");
+			goto out;
+		}
+		if ((r = req_str(ctx, root, "token", &tok)) != AR_OK)
+			goto out;
+		if (is_jwt(tok)) {
+			if ((r = read_user(ctx, conf, root, &t.id)) != AR_OK)
+				goto out;
+			t.id.source = "password";
+			t.have_id = 1;
+			t.token = tok;
+			tok = NULL;	/* transferred */
+		} else if (strncmp(tok, "kli_", 4) == 0 && !code_step) {
+			t.need_code = 1;
+			t.challenge = tok;
+			tok = NULL;	/* transferred */
+		} else {
+			r = ar_fail(ctx, AR_ERR_UNAVAIL, "bad_reply",
+			    "api: login reply holds an unexpected token");
+			goto out;
+		}
+	} else if (object_is(root, "session")) {
+		/* v2: the identity is in the token; the reply names the user */
+		if ((r = req_str(ctx, root, "token", &tok)) != AR_OK)
+			goto out;
+		if (!is_jwt(tok)) {
+			r = ar_fail(ctx, AR_ERR_UNAVAIL, "bad_reply",
+			    "api: session token is not a JWT");
+			goto out;
+		}
+		if ((r = req_str(ctx, root, "user_id", &t.id.user_id)) !=
+		    AR_OK || (r = opt_str(ctx, root, "id",
+		    &t.id.session_id)) != AR_OK)
+			goto out;
+		t.id.version = 2;
+		t.id.source = "password";
+		t.have_id = 1;
+		t.token = tok;
+		tok = NULL;	/* transferred */
+	} else if (object_is(root, "token") && !code_step) {
+		if ((r = req_str(ctx, root, "token", &tok)) != AR_OK)
+			goto out;
+		t.need_code = 1;
+		t.challenge = tok;
+		tok = NULL;	/* transferred */
+	} else {
+		r = ar_fail(ctx, AR_ERR_UNAVAIL, "bad_reply",
+		    "api: login reply is neither a session nor a token");
+		goto out;
+	}
+	*login = t;
+	memset(&t, 0, sizeof(t));	/* transferred */
+	r = AR_OK;
+out:
+	if (root != NULL)
+		wipe_member(root, "token");
+	json_decref(root);
+	ar_secure_free_str(tok);
+	ar_login_clear(&t);
+	return r;
+}
+
+int
+ar_api_parse_memberships(struct ar_ctx *ctx, const char *body, size_t len,
+    struct ar_identity *id)
+{
+	json_t *root = NULL, *coll, *more, *item, *uid;
+	size_t i;
+	int r = AR_ERR_INTERNAL;
+
+	if ((r = ar_json_parse_object(ctx, body, len, AR_ERR_UNAVAIL,
+	    &root)) != AR_OK)
+		goto out;
+	coll = json_object_get(root, "collection");
+	more = json_object_get(root, "more_results");
+	if (!json_is_array(coll) || (more != NULL && !json_is_boolean(more))) {
+		r = ar_fail(ctx, AR_ERR_UNAVAIL, "bad_reply",
+		    "api: memberships reply is not a collection");
+		goto out;
+	}
+	/* A partial list could lack the membership that matters. */
+	if (json_is_true(more)) {
+		r = ar_fail(ctx, AR_ERR_UNAVAIL, "too_many_memberships",
+		    "api: memberships span more than one page");
+		goto out;
+	}
+	json_array_foreach(coll, i, item) {
+		uid = json_is_object(item) ? json_object_get(item, "user_id") :
+		    NULL;
+		if (uid != NULL && (!json_is_string(uid) || id->user_id ==
+		    NULL || strcmp(json_string_value(uid), id->user_id) != 0)) {
+			r = ar_fail(ctx, AR_ERR_UNAVAIL, "bad_reply",
+			    "api: membership of another user in the reply");
+			goto out;
+		}
+	}
+	r = ar_claims_memberships(ctx, coll, 3, AR_ERR_UNAVAIL, id);
+out:
+	json_decref(root);
+	return r;
+}
+
+/* The v1 "client" text: product, version and the PAM service. */
+static json_t *
+client_string(const struct ar_ctx *ctx)
+{
+	char buf[160];
+
+	if (ctx->service == NULL || !utf8_valid(ctx->service) ||
+	    strlen(ctx->service) > 64)
+		return json_string(AR_USER_AGENT);
+	snprintf(buf, sizeof(buf), "%s (%s)", AR_USER_AGENT, ctx->service);
+	return json_string(buf);
+}
+
+/* Build the body of a password login (the caller wipes it). */
+static int
+login_body(struct ar_ctx *ctx, const struct ar_conf *conf,
+    const char *password, char **body, size_t *len)
+{
+	json_t *root = NULL, *inner = NULL, *pw = NULL, *v;
+	int r = AR_ERR_INTERNAL;
+
+	if ((root = json_object()) == NULL || (inner = json_object()) == NULL ||
+	    (pw = json_string(password)) == NULL) {
+		r = nomem(ctx);
+		goto out;
+	}
+	if (conf->api_version == 1) {
+		if (json_object_set(root, "password", pw) != 0) {
+			r = nomem(ctx);
+			goto out;
+		}
+		if (ctx->rhost != NULL && *ctx->rhost != '\0' &&
+		    utf8_valid(ctx->rhost) &&
+		    json_object_set_new(inner, "ip",
+		    json_string(ctx->rhost)) != 0) {
+			r = nomem(ctx);
+			goto out;
+		}
+		if ((v = client_string(ctx)) == NULL ||
+		    json_object_set_new(inner, "client", v) != 0 ||
+		    json_object_set(root, "request", inner) != 0) {
+			r = nomem(ctx);
+			goto out;
+		}
+	} else if (json_object_set(inner, "password", pw) != 0 ||
+	    json_object_set(root, "user", inner) != 0) {
+		r = nomem(ctx);
+		goto out;
+	}
+	r = dump_body(ctx, root, body, len);
+out:
+	if (pw != NULL)
+		explicit_bzero((char *)json_string_value(pw),
+		    json_string_length(pw));
+	json_decref(pw);
+	json_decref(inner);
+	json_decref(root);
+	return r;
+}
+
+/* {"user": {"token": challenge, "code": code}} for both generations. */
+static int
+code_body(struct ar_ctx *ctx, const char *challenge, const char *code,
+    char **body, size_t *len)
+{
+	json_t *root = NULL, *inner = NULL;
+	int r = AR_ERR_INTERNAL;
+
+	if ((root = json_object()) == NULL || (inner = json_object()) == NULL ||
+	    json_object_set_new(inner, "token", json_string(challenge)) != 0 ||
+	    json_object_set_new(inner, "code", json_string(code)) != 0 ||
+	    json_object_set(root, "user", inner) != 0) {
+		r = nomem(ctx);
+		goto out;
+	}
+	r = dump_body(ctx, root, body, len);
+out:
+	if (inner != NULL) {
+		wipe_member(inner, "token");
+		wipe_member(inner, "code");
+	}
+	json_decref(inner);
+	json_decref(root);
+	return r;
+}
+
+/* POST a login body to path and parse the reply into *login. */
+static int
+post_login(struct ar_ctx *ctx, const struct ar_conf *conf, int kind,
+    const char *path, const char *body, size_t body_len,
+    struct ar_login *login)
+{
+	struct ar_http_resp resp;
+	char what[300];
+	int r;
+
+	memset(&resp, 0, sizeof(resp));
+	snprintf(what, sizeof(what), "POST %s", path);
+	if ((r = api_request(ctx, conf, "POST", path, body, body_len,
+	    &resp)) != AR_OK)
+		goto out;
+	if ((r = ar_api_parse_status(ctx, conf, kind, what, resp.status,
+	    resp.body, resp.body_len)) != AR_OK)
+		goto out;
+	r = ar_api_parse_login(ctx, conf, resp.body, resp.body_len,
+	    kind == AR_API_CODE, login);
+out:
+	resp_wipe_clear(&resp);
+	return r;
+}
+
+int
+ar_api_authenticate(struct ar_ctx *ctx, const struct ar_conf *conf,
+    const char *name, const char *password, struct ar_login *login)
+{
+	char *ename = NULL, *path = NULL, *body = NULL;
+	size_t body_len = 0;
+	int r = AR_ERR_INTERNAL;
+
+	if ((r = ar_api_escape_name(ctx, name, AR_ERR_AUTH, &ename)) != AR_OK)
+		goto out;
+	/* JSON carries UTF-8 only; such a password cannot be right. */
+	if (password == NULL || !utf8_valid(password)) {
+		r = ar_fail(ctx, AR_ERR_AUTH, "bad_input",
+		    "api: password is not valid UTF-8");
+		goto out;
+	}
+	if ((path = malloc(strlen(ename) + 32)) == NULL) {
+		r = nomem(ctx);
+		goto out;
+	}
+	sprintf(path, "users/%s/authenticate", ename);
+	if ((r = login_body(ctx, conf, password, &body, &body_len)) != AR_OK)
+		goto out;
+	r = post_login(ctx, conf, AR_API_LOGIN, path, body, body_len, login);
+out:
+	ar_secure_free(body, body_len + (body != NULL));
+	free(path);
+	free(ename);
+	return r;
+}
+
+int
+ar_api_authenticate_code(struct ar_ctx *ctx, const struct ar_conf *conf,
+    const char *name, const char *challenge, const char *code,
+    struct ar_login *login)
+{
+	char *ename = NULL, *path = NULL, *body = NULL;
+	size_t body_len = 0;
+	int r = AR_ERR_INTERNAL;
+
+	if ((r = ar_api_escape_name(ctx, name, AR_ERR_AUTH, &ename)) != AR_OK)
+		goto out;
+	if (challenge == NULL || code == NULL || !utf8_valid(challenge) ||
+	    !utf8_valid(code)) {
+		r = ar_fail(ctx, AR_ERR_AUTH, "bad_input",
+		    "api: code is not valid UTF-8");
+		goto out;
+	}
+	if ((path = malloc(strlen(ename) + 40)) == NULL) {
+		r = nomem(ctx);
+		goto out;
+	}
+	if (conf->api_version == 1)
+		sprintf(path, "users/%s/authenticate_code", ename);
+	else
+		strcpy(path, "users/authenticate_token");
+	if ((r = code_body(ctx, challenge, code, &body, &body_len)) != AR_OK)
+		goto out;
+	r = post_login(ctx, conf, AR_API_CODE, path, body, body_len, login);
+out:
+	ar_secure_free(body, body_len + (body != NULL));
+	free(path);
+	free(ename);
+	return r;
+}
+
+/* GET path; on AR_OK the 2xx reply is in *resp. */
+static int
+get_ok(struct ar_ctx *ctx, const struct ar_conf *conf, int kind,
+    const char *path, struct ar_http_resp *resp)
+{
+	char what[300];
+	int r;
+
+	snprintf(what, sizeof(what), "GET %s", path);
+	if ((r = api_request(ctx, conf, "GET", path, NULL, 0, resp)) != AR_OK)
+		return r;
+	return ar_api_parse_status(ctx, conf, kind, what, resp->status,
+	    resp->body, resp->body_len);
+}
+
+int
+ar_api_get_user(struct ar_ctx *ctx, const struct ar_conf *conf,
+    const char *name, struct ar_identity *id)
+{
+	struct ar_http_resp resp;
+	char *ename = NULL, *path = NULL;
+	int r = AR_ERR_INTERNAL;
+
+	memset(&resp, 0, sizeof(resp));
+	if ((r = ar_api_escape_name(ctx, name, AR_ERR_USER_UNKNOWN,
+	    &ename)) != AR_OK)
+		goto out;
+	if ((path = concat("users/", ename)) == NULL) {
+		r = nomem(ctx);
+		goto out;
+	}
+	if ((r = get_ok(ctx, conf, AR_API_USER, path, &resp)) != AR_OK)
+		goto out;
+	r = ar_api_parse_user(ctx, conf, resp.body, resp.body_len, id);
+out:
+	resp_wipe_clear(&resp);
+	free(path);
+	free(ename);
+	return r;
+}
+
+int
+ar_api_memberships(struct ar_ctx *ctx, const struct ar_conf *conf,
+    struct ar_identity *id)
+{
+	struct ar_http_resp resp;
+	char *ename = NULL, *path = NULL;
+	int r = AR_ERR_INTERNAL;
+
+	memset(&resp, 0, sizeof(resp));
+	if (id->user_id == NULL) {
+		r = ar_fail(ctx, AR_ERR_INTERNAL, "internal",
+		    "api: memberships asked for without a user id");
+		goto out;
+	}
+	if ((r = ar_api_escape_name(ctx, id->user_id, AR_ERR_UNAVAIL,
+	    &ename)) != AR_OK)
+		goto out;
+	if ((path = malloc(strlen(ename) + 64)) == NULL) {
+		r = nomem(ctx);
+		goto out;
+	}
+	sprintf(path, "memberships?user_id=%s&max_results=100", ename);
+	if ((r = get_ok(ctx, conf, AR_API_MEMB, path, &resp)) != AR_OK)
+		goto out;
+	r = ar_api_parse_memberships(ctx, resp.body, resp.body_len, id);
+out:
+	resp_wipe_clear(&resp);
+	free(path);
+	free(ename);
+	return r;
+}
+
+int
+ar_api_session_live(struct ar_ctx *ctx, const struct ar_conf *conf,
+    const char *session_id)
+{
+	struct ar_http_resp resp;
+	json_t *root = NULL;
+	char *ename = NULL, *path = NULL;
+	int r = AR_ERR_INTERNAL;
+
+	memset(&resp, 0, sizeof(resp));
+	if ((r = ar_api_escape_name(ctx, session_id, AR_ERR_AUTH,
+	    &ename)) != AR_OK)
+		goto out;
+	if ((path = concat("sessions/", ename)) == NULL) {
+		r = nomem(ctx);
+		goto out;
+	}
+	if ((r = get_ok(ctx, conf, AR_API_SESSION, path, &resp)) != AR_OK)
+		goto out;
+	if ((r = ar_json_parse_object(ctx, resp.body, resp.body_len,
+	    AR_ERR_UNAVAIL, &root)) != AR_OK)
+		goto out;
+	if (!object_is(root, "session")) {
+		r = ar_fail(ctx, AR_ERR_UNAVAIL, "bad_reply",
+		    "api: session reply is not a session object");
+		goto out;
+	}
+	r = AR_OK;
+out:
+	json_decref(root);
+	resp_wipe_clear(&resp);
+	free(path);
+	free(ename);
+	return r;
+}
+
+int
+ar_api_fetch(struct ar_ctx *ctx, const struct ar_conf *conf,
+    const char *url, char **body, size_t *len)
+{
+	struct ar_http_req req;
+	struct ar_http_resp resp;
+	char what[300];
+	int r = AR_ERR_INTERNAL;
+
+	memset(&req, 0, sizeof(req));
+	memset(&resp, 0, sizeof(resp));
+	if (url == NULL || strncmp(url, "https://", 8) != 0) {
+		r = ar_fail(ctx, AR_ERR_CONFIG, "config",
+		    "conf: %s: only https:// URLs are fetched",
+		    url != NULL ? url : "-");
+		goto out;
+	}
+	/* No API key: the JWKS is public and may live on another host. */
+	req.method = "GET";
+	req.url = url;
+	req.headers[0] = "Accept: application/json";
+	req.headers[1] = "User-Agent: " AR_USER_AGENT;
+	req.headers[2] = NULL;
+	if ((r = ar_http_perform(ctx, conf, &req, &resp)) != AR_OK)
+		goto out;
+	snprintf(what, sizeof(what), "GET %.200s", url);
+	if (resp.status == 0) {
+		r = ar_fail(ctx, AR_ERR_UNAVAIL, transport_reason(resp.error),
+		    "api: %s: %s", what, resp.error ? resp.error : "transport");
+		goto out;
+	}
+	if ((r = ar_api_parse_status(ctx, conf, AR_API_OTHER, what, resp.status,
+	    resp.body, resp.body_len)) != AR_OK)
+		goto out;
+	if (resp.body == NULL) {
+		r = ar_fail(ctx, AR_ERR_UNAVAIL, "bad_reply",
+		    "api: %s: empty reply", what);
+		goto out;
+	}
+	*body = resp.body;
+	*len = resp.body_len;
+	resp.body = NULL;	/* transferred */
+	r = AR_OK;
+out:
+	ar_http_resp_clear(&resp);
+	return r;
+}
+
+int
+ar_api_probe(struct ar_ctx *ctx, const struct ar_conf *conf,
+    struct ar_api_probe *p)
+{
+	struct ar_http_resp resp;
+	struct ar_api_probe t;
+	char *ename = NULL, *path = NULL;
+	int r = AR_ERR_INTERNAL;
+
+	memset(&resp, 0, sizeof(resp));
+	memset(&t, 0, sizeof(t));
+	if (conf->realm_id != NULL) {
+		if ((r = ar_api_escape_name(ctx, conf->realm_id, AR_ERR_CONFIG,
+		    &ename)) != AR_OK)
+			goto out;
+		if ((path = concat("realms/", ename)) == NULL) {
+			r = nomem(ctx);
+			goto out;
+		}
+	} else if ((path = ar_strdup("users?max_results=1")) == NULL) {
+		r = nomem(ctx);
+		goto out;
+	}
+	/* A transport failure is a result to report here, not an error. */
+	if ((r = api_send(ctx, conf, "GET", path, NULL, 0, &resp)) != AR_OK)
+		goto out;
+	/* Still judge the outcome: the reason and log hints (403...) help. */
+	if (resp.status == 0)
+		(void)ar_fail(ctx, AR_ERR_UNAVAIL, transport_reason(resp.error),
+		    "api: GET %s: %s", path, resp.error ? resp.error : "-");
+	else
+		(void)ar_api_parse_status(ctx, conf, AR_API_OTHER, "GET probe",
+		    resp.status, resp.body, resp.body_len);
+	t.status = resp.status;
+	t.time_ms = resp.time_ms;
+	if ((resp.tls != NULL && (t.tls = ar_strdup(resp.tls)) == NULL) ||
+	    (resp.date != NULL && (t.date = ar_strdup(resp.date)) == NULL) ||
+	    (resp.error != NULL && (t.error = ar_strdup(resp.error)) ==
+	    NULL)) {
+		r = nomem(ctx);
+		goto out;
+	}
+	*p = t;
+	memset(&t, 0, sizeof(t));	/* transferred */
+	r = AR_OK;
+out:
+	ar_api_probe_clear(&t);
+	resp_wipe_clear(&resp);
+	free(path);
+	free(ename);
+	return r;
+}
+
+void
+ar_api_probe_clear(struct ar_api_probe *p)
+{
+	if (p == NULL)
+		return;
+	free(p->tls);
+	free(p->date);
+	free(p->error);
+	memset(p, 0, sizeof(*p));
+}
+
+void
+ar_login_clear(struct ar_login *login)
+{
+	if (login == NULL)
+		return;
+	ar_secure_free_str(login->challenge);
+	ar_secure_free_str(login->token);
+	ar_identity_clear(&login->id);
+	memset(login, 0, sizeof(*login));
+}
