@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "api.h"
 #include "auth.h"
@@ -165,6 +166,19 @@ merge_state(struct ar_identity *dst, const struct ar_identity *src)
 	return AR_OK;
 }
 
+/*
+ * Did the API answer about the user we asked for?  AuthRocket takes a
+ * username, an email or a user id in the path and matches the first two
+ * without regard to case; mapping afterwards is still exact.
+ */
+static int
+reply_is_about(const char *asked, const struct ar_identity *id)
+{
+	return (id->username != NULL && strcasecmp(asked, id->username) == 0) ||
+	    (id->email != NULL && strcasecmp(asked, id->email) == 0) ||
+	    (id->user_id != NULL && strcmp(asked, id->user_id) == 0);
+}
+
 /* Password path: the API, a second factor when asked, then the identity. */
 static int
 auth_password(struct ar_ctx *ctx, const struct ar_conf *conf,
@@ -276,6 +290,12 @@ auth_password(struct ar_ctx *ctx, const struct ar_conf *conf,
 		}
 		if (r != AR_OK)
 			goto out;
+	}
+	if (!reply_is_about(name, id)) {
+		r = ar_fail(ctx, AR_ERR_UNAVAIL, "unexpected_user",
+		    "api: the login reply is about another user than \"%s\"",
+		    name);
+		goto out;
 	}
 	id->source = "password";
 	r = AR_OK;

@@ -112,9 +112,11 @@ def test_user_states(t):
 
 
 def test_reply_for_another_user(t):
-    r = t.pam("otheruser", ["pw-otheruser"], api_conf(t))
-    t.true(r.auth in (UNAVAIL, AUTH), "refused: %s" % r.auth)
-    t.absent(r.log, "allow")
+    for v in (1, 2):
+        r = t.pam("otheruser", ["pw-otheruser"], api_conf(t, v, name="c%d" % v))
+        t.eq(r.auth, UNAVAIL, "v%d reply about mallory" % v)
+        t.contains(r.log, "reason=unexpected_user")
+        t.absent(r.log, "allow")
 
 
 def test_server_failures_are_unavailable(t):
