@@ -217,10 +217,18 @@ main(int argc, char **argv)
 		perror(logpath);
 		return 2;
 	}
-	/* Keep the module loaded across transactions, as in a daemon. */
-	if (resident != NULL && dlopen(resident, RTLD_NOW) == NULL) {
-		fprintf(stderr, "dlopen: %s\n", dlerror());
-		return 2;
+	/* Keep modules loaded across transactions, as in a daemon. */
+	if (resident != NULL) {
+		char rbuf[4096], *rsave = NULL, *mod;
+
+		snprintf(rbuf, sizeof(rbuf), "%s", resident);
+		for (mod = strtok_r(rbuf, ",", &rsave); mod != NULL;
+		    mod = strtok_r(NULL, ",", &rsave)) {
+			if (dlopen(mod, RTLD_NOW) == NULL) {
+				fprintf(stderr, "dlopen: %s\n", dlerror());
+				return 2;
+			}
+		}
 	}
 	read_answers();
 	clock_gettime(CLOCK_MONOTONIC, &t0);
