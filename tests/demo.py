@@ -21,6 +21,7 @@ import tokens  # noqa: E402
 def main():
     user = os.environ.get("SUDO_USER") or pwd.getpwuid(os.getuid()).pw_name
     uid = pwd.getpwnam(user).pw_uid
+    os.environ["KEEP_TMP"] = "1"    # leave the demo configuration to look at
     env = artest.Env(os.environ.get("B", "build"))
     t = artest.T(env, "demo")
     real = dict(os.environ)     # the real passwd database, not the test one

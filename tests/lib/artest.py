@@ -114,9 +114,11 @@ class Env:
     def __init__(self, build):
         self.build = pathlib.Path(build).resolve()
         self.root = ROOT
-        self.work = self.build / "tmp"
-        shutil.rmtree(self.work, ignore_errors=True)
-        self.work.mkdir(parents=True)
+        # One directory per run, so that runs side by side never collide.
+        (self.build / "tmp").mkdir(parents=True, exist_ok=True)
+        os.chmod(self.build / "tmp", 0o755)
+        self.work = pathlib.Path(tempfile.mkdtemp(prefix="run.",
+                                                  dir=self.build / "tmp"))
         os.chmod(self.work, 0o755)
         self.fx = self.work / "fixtures"
         self.fx.mkdir()
@@ -244,6 +246,8 @@ class Env:
     def close(self):
         for m in self._extra + ([self._mock] if self._mock else []):
             m.stop()
+        if not os.environ.get("KEEP_TMP"):
+            shutil.rmtree(self.work, ignore_errors=True)
 
 
 class PamResult:
