@@ -27,6 +27,12 @@ enum phase {
 	PHASE_ACCOUNT
 };
 
+/* What the prompt callback needs: the handle and the caller's flags. */
+struct conv_arg {
+	pam_handle_t	*pamh;
+	int		 silent;	/* PAM_SILENT: no informational text */
+};
+
 static void
 log_sink(void *arg, int prio, const char *line)
 {
@@ -36,7 +42,8 @@ log_sink(void *arg, int prio, const char *line)
 static int
 prompt_cb(void *arg, int style, const char *text, char **reply)
 {
-	pam_handle_t *pamh = arg;
+	struct conv_arg *ca = arg;
+	pam_handle_t *pamh = ca->pamh;
 	char *resp = NULL;
 	int pstyle, rc;
 
@@ -54,6 +61,8 @@ prompt_cb(void *arg, int style, const char *text, char **reply)
 		pstyle = PAM_TEXT_INFO;
 		break;
 	}
+	if ((pstyle == PAM_ERROR_MSG || pstyle == PAM_TEXT_INFO) && ca->silent)
+		return AR_OK;
 	rc = pam_prompt(pamh, pstyle, &resp, "%s", text);
 	if (pstyle == PAM_ERROR_MSG || pstyle == PAM_TEXT_INFO) {
 		ar_secure_free_str(resp);
@@ -112,7 +121,8 @@ cleanup_result(pam_handle_t *pamh, void *data, int status)
 
 /* Fill the context from the PAM items; the strings stay PAM's. */
 static int
-setup(pam_handle_t *pamh, struct ar_ctx *ctx, const char *phase)
+setup(pam_handle_t *pamh, struct ar_ctx *ctx, const char *phase,
+    struct conv_arg *ca)
 {
 	const void *item = NULL;
 	const char *user = NULL;
@@ -122,7 +132,7 @@ setup(pam_handle_t *pamh, struct ar_ctx *ctx, const char *phase)
 	ctx->log = log_sink;
 	ctx->log_arg = pamh;
 	ctx->prompt = prompt_cb;
-	ctx->prompt_arg = pamh;
+	ctx->prompt_arg = ca;
 	if (pam_get_item(pamh, PAM_SERVICE, &item) == PAM_SUCCESS)
 		ctx->service = item;
 	item = NULL;
@@ -155,13 +165,13 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
 	struct ar_ctx ctx;
 	struct ar_conf conf;
 	struct ar_identity *id = NULL;
+	struct conv_arg ca = { pamh, (flags & PAM_SILENT) != 0 };
 	int r, rc;
 
-	(void)flags;
 	memset(&conf, 0, sizeof(conf));
 	/* Failures wait at least this long, whatever the cause. */
 	(void)pam_fail_delay(pamh, FAIL_DELAY_US);
-	if ((rc = setup(pamh, &ctx, "auth")) != PAM_SUCCESS) {
+	if ((rc = setup(pamh, &ctx, "auth", &ca)) != PAM_SUCCESS) {
 		ar_log(&ctx, AR_LOG_ERR, "cannot determine the user: %s",
 		    pam_strerror(pamh, rc));
 		if (rc == PAM_SUCCESS || rc == PAM_IGNORE)
@@ -213,11 +223,11 @@ pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	struct ar_conf conf;
 	const void *data = NULL, *res = NULL;
 	const struct ar_identity *prior = NULL;
+	struct conv_arg ca = { pamh, (flags & PAM_SILENT) != 0 };
 	int r, rc;
 
-	(void)flags;
 	memset(&conf, 0, sizeof(conf));
-	if ((rc = setup(pamh, &ctx, "account")) != PAM_SUCCESS) {
+	if ((rc = setup(pamh, &ctx, "account", &ca)) != PAM_SUCCESS) {
 		ar_log(&ctx, AR_LOG_ERR, "cannot determine the user: %s",
 		    pam_strerror(pamh, rc));
 		return rc == PAM_IGNORE ? PAM_USER_UNKNOWN : rc;

@@ -383,3 +383,14 @@ def test_secrets_never_logged(t):
         for line in r.log:
             t.true(secret not in line and sig not in line and
                    tok.split(".")[1][:20] not in line, "secret in %r" % line)
+
+
+def test_loginrocket_hint_and_silent(t):
+    conf = hs(t, loginrocket_url="https://example.e2.loginrocket.com/")
+    tok = hs_token(t, tokens.v1("alice"))
+    r = t.pam("alice", [tok], conf)
+    t.eq(r.auth, OK, "auth")
+    t.contains(r.messages, "https://example.e2.loginrocket.com/", "hint shown")
+    r = t.pam("alice", [tok], conf, silent=True)
+    t.eq(r.auth, OK, "auth with PAM_SILENT")
+    t.eq(r.messages, [], "PAM_SILENT: no informational text")

@@ -316,7 +316,8 @@ class T:
 
     # -- PAM ----------------------------------------------------------------
     def pam(self, user, answers=(), conf=None, args=(), phases=("auth", "account"),
-            service="artest", rhost=None, stack=None, env=None, timeout=60):
+            service="artest", rhost=None, stack=None, env=None, timeout=60,
+            silent=False):
         confdir = self.tmp / "pam.d"
         confdir.mkdir(exist_ok=True)
         mod = str(self.env.build / "pam_authrocket.so")
@@ -339,6 +340,8 @@ class T:
                 "--phases", ",".join(phases), "--log", str(logf)]
         if rhost:
             argv += ["--rhost", rhost]
+        if silent:
+            argv += ["--silent"]
         inp = "".join(a + "\n" for a in answers)
         t0 = time.monotonic()
         p = subprocess.run(argv, input=inp.encode("utf-8", "surrogateescape"),

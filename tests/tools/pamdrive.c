@@ -17,7 +17,7 @@
 static FILE *logfp;
 static char **answers;
 static size_t n_answers, answer_cursor;
-static int quiet;
+static int quiet, pamflags;
 
 static void
 log_line(int pri, const char *fmt, va_list ap)
@@ -175,7 +175,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: pamdrive --service S --confdir D --user U "
 	    "[--rhost H] [--phases auth,account,setcred] [--repeat N] "
-	    "[--log FILE] [--resident MODULE] [--quiet]\n");
+	    "[--log FILE] [--resident MODULE,...] [--quiet] [--silent]\n");
 	exit(2);
 }
 
@@ -208,6 +208,8 @@ main(int argc, char **argv)
 			resident = argv[++i];
 		else if (strcmp(argv[i], "--quiet") == 0)
 			quiet = 1;
+		else if (strcmp(argv[i], "--silent") == 0)
+			pamflags |= PAM_SILENT;
 		else
 			usage();
 	}
@@ -250,9 +252,9 @@ main(int argc, char **argv)
 		for (ph = strtok_r(buf, ",", &save); ph != NULL;
 		    ph = strtok_r(NULL, ",", &save)) {
 			if (strcmp(ph, "auth") == 0)
-				rc = pam_authenticate(pamh, 0);
+				rc = pam_authenticate(pamh, pamflags);
 			else if (strcmp(ph, "account") == 0)
-				rc = pam_acct_mgmt(pamh, 0);
+				rc = pam_acct_mgmt(pamh, pamflags);
 			else if (strcmp(ph, "setcred") == 0)
 				rc = pam_setcred(pamh, PAM_ESTABLISH_CRED);
 			else
