@@ -473,6 +473,13 @@ ar_auth_account(struct ar_ctx *ctx, const struct ar_conf *conf,
 		r = AR_ERR_DENIED;
 	if (r != AR_OK)
 		goto out;
+	/* PAM_USER may have changed since authentication: map again. */
+	if (prior != NULL && (r = check_mapping(ctx, conf, prior,
+	    AR_ERR_DENIED)) != AR_OK) {
+		if (r == AR_ERR_AUTH)
+			r = AR_ERR_DENIED;
+		goto out;
+	}
 	/* Fresh state from AuthRocket unless this handle just asked it. */
 	if (conf->api_url != NULL && (prior == NULL || !prior->have_state)) {
 		method = "api";

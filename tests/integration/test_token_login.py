@@ -394,3 +394,13 @@ def test_loginrocket_hint_and_silent(t):
     r = t.pam("alice", [tok], conf, silent=True)
     t.eq(r.auth, OK, "auth with PAM_SILENT")
     t.eq(r.messages, [], "PAM_SILENT: no informational text")
+
+
+def test_account_after_user_switch(t):
+    # An application that changes PAM_USER after authentication must not
+    # carry alice's identity over to bob's account.
+    r = t.pam("alice", [hs_token(t, tokens.v1("alice"))], hs(t),
+              switch_user="bob")
+    t.eq(r.auth, OK, "auth as alice")
+    t.eq(r.account, "PAM_PERM_DENIED", "account for bob")
+    t.contains(r.log, "reason=wrong_user")

@@ -317,7 +317,7 @@ class T:
     # -- PAM ----------------------------------------------------------------
     def pam(self, user, answers=(), conf=None, args=(), phases=("auth", "account"),
             service="artest", rhost=None, stack=None, env=None, timeout=60,
-            silent=False):
+            silent=False, switch_user=None):
         confdir = self.tmp / "pam.d"
         confdir.mkdir(exist_ok=True)
         mod = str(self.env.build / "pam_authrocket.so")
@@ -342,6 +342,8 @@ class T:
             argv += ["--rhost", rhost]
         if silent:
             argv += ["--silent"]
+        if switch_user:
+            argv += ["--switch-user", switch_user]
         inp = "".join(a + "\n" for a in answers)
         t0 = time.monotonic()
         p = subprocess.run(argv, input=inp.encode("utf-8", "surrogateescape"),

@@ -175,7 +175,8 @@ usage(void)
 {
 	fprintf(stderr, "usage: pamdrive --service S --confdir D --user U "
 	    "[--rhost H] [--phases auth,account,setcred] [--repeat N] "
-	    "[--log FILE] [--resident MODULE,...] [--quiet] [--silent]\n");
+	    "[--log FILE] [--resident MODULE,...] [--quiet] [--silent] "
+	    "[--switch-user NAME]\n");
 	exit(2);
 }
 
@@ -184,7 +185,7 @@ main(int argc, char **argv)
 {
 	const char *service = NULL, *confdir = NULL, *user = NULL;
 	const char *rhost = NULL, *phases = "auth,account", *logpath = NULL;
-	const char *resident = NULL;
+	const char *resident = NULL, *switch_user = NULL;
 	long repeat = 1, k;
 	struct timespec t0, t1;
 	int i, rc, fails = 0;
@@ -208,6 +209,8 @@ main(int argc, char **argv)
 			resident = argv[++i];
 		else if (strcmp(argv[i], "--quiet") == 0)
 			quiet = 1;
+		else if (i + 1 < argc && strcmp(argv[i], "--switch-user") == 0)
+			switch_user = argv[++i];
 		else if (strcmp(argv[i], "--silent") == 0)
 			pamflags |= PAM_SILENT;
 		else
@@ -251,9 +254,13 @@ main(int argc, char **argv)
 		snprintf(buf, sizeof(buf), "%s", phases);
 		for (ph = strtok_r(buf, ",", &save); ph != NULL;
 		    ph = strtok_r(NULL, ",", &save)) {
-			if (strcmp(ph, "auth") == 0)
+			if (strcmp(ph, "auth") == 0) {
 				rc = pam_authenticate(pamh, pamflags);
-			else if (strcmp(ph, "account") == 0)
+				/* An application that changes the user after
+				 * authentication (tests the account phase). */
+				if (switch_user != NULL)
+					pam_set_item(pamh, PAM_USER, switch_user);
+			} else if (strcmp(ph, "account") == 0)
 				rc = pam_acct_mgmt(pamh, pamflags);
 			else if (strcmp(ph, "setcred") == 0)
 				rc = pam_setcred(pamh, PAM_ESTABLISH_CRED);
