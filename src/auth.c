@@ -207,6 +207,7 @@ auth_password(struct ar_ctx *ctx, const struct ar_conf *conf,
 		goto out;
 	if (login.need_code) {
 		char *challenge = login.challenge;
+		int64_t left = ctx->deadline_ms - ar_monotonic_ms();
 
 		login.challenge = NULL;
 		ar_login_clear(&login);
@@ -214,6 +215,14 @@ auth_password(struct ar_ctx *ctx, const struct ar_conf *conf,
 			ar_secure_free_str(challenge);
 			goto out;
 		}
+		/*
+		 * The deadline bounds network work, not the person reading
+		 * their authenticator: the time spent at the prompt does not
+		 * count (sshd's LoginGraceTime bounds that).
+		 */
+		if (ctx->deadline_ms != 0)
+			ctx->deadline_ms = ar_monotonic_ms() +
+			    (left > 0 ? left : 0);
 		if (*code == '\0') {
 			ar_secure_free_str(challenge);
 			r = ar_fail(ctx, AR_ERR_AUTH, "empty_input",

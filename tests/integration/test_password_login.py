@@ -97,6 +97,15 @@ def test_totp(t):
         t.eq(r.auth, "PAM_CONV_ERR", "v%d no code typed" % v)
 
 
+def test_time_at_the_code_prompt_is_not_network_time(t):
+    # timeout bounds the network work; a person typing their code for
+    # longer than that must still get in
+    conf = api_conf(t, timeout=1)
+    r = t.pam("carol", ["pw-carol", "123456"], conf, answer_delay_ms=1500,
+              phases=("auth",))
+    t.eq(r.auth, OK, "slow typist")
+
+
 def test_user_states(t):
     conf = api_conf(t)
     r = t.pam("erin", ["pw-erin"], conf)

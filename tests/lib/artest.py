@@ -317,7 +317,7 @@ class T:
     # -- PAM ----------------------------------------------------------------
     def pam(self, user, answers=(), conf=None, args=(), phases=("auth", "account"),
             service="artest", rhost=None, stack=None, env=None, timeout=60,
-            silent=False, switch_user=None):
+            silent=False, switch_user=None, answer_delay_ms=0):
         confdir = self.tmp / "pam.d"
         confdir.mkdir(exist_ok=True)
         mod = str(self.env.build / "pam_authrocket.so")
@@ -344,6 +344,8 @@ class T:
             argv += ["--silent"]
         if switch_user:
             argv += ["--switch-user", switch_user]
+        if answer_delay_ms:
+            argv += ["--answer-delay-ms", str(answer_delay_ms)]
         inp = "".join(a + "\n" for a in answers)
         t0 = time.monotonic()
         p = subprocess.run(argv, input=inp.encode("utf-8", "surrogateescape"),

@@ -17,7 +17,7 @@
 static FILE *logfp;
 static char **answers;
 static size_t n_answers, answer_cursor;
-static int quiet, pamflags;
+static int quiet, pamflags, answer_delay_ms;
 
 static void
 log_line(int pri, const char *fmt, va_list ap)
@@ -103,6 +103,9 @@ conv(int n, const struct pam_message **msg, struct pam_response **resp,
 				free(r);
 				return PAM_CONV_ERR;
 			}
+			/* A person taking their time at later prompts. */
+			if (answer_cursor > 0 && answer_delay_ms > 0)
+				usleep((useconds_t)answer_delay_ms * 1000);
 			r[i].resp = strdup(answers[answer_cursor++]);
 			break;
 		case PAM_ERROR_MSG:
@@ -176,7 +179,7 @@ usage(void)
 	fprintf(stderr, "usage: pamdrive --service S --confdir D --user U "
 	    "[--rhost H] [--phases auth,account,setcred] [--repeat N] "
 	    "[--log FILE] [--resident MODULE,...] [--quiet] [--silent] "
-	    "[--switch-user NAME]\n");
+	    "[--switch-user NAME] [--answer-delay-ms N]\n");
 	exit(2);
 }
 
@@ -211,6 +214,8 @@ main(int argc, char **argv)
 			quiet = 1;
 		else if (i + 1 < argc && strcmp(argv[i], "--switch-user") == 0)
 			switch_user = argv[++i];
+		else if (i + 1 < argc && strcmp(argv[i], "--answer-delay-ms") == 0)
+			answer_delay_ms = atoi(argv[++i]);
 		else if (strcmp(argv[i], "--silent") == 0)
 			pamflags |= PAM_SILENT;
 		else
