@@ -163,4 +163,10 @@ int	ar_api_parse_user(struct ar_ctx *ctx, const struct ar_conf *conf,
 int	ar_api_parse_memberships(struct ar_ctx *ctx, const char *body,
 	    size_t len, struct ar_identity *id);
 
+/*
+ * Check a GET sessions/{id} reply body: AR_OK when it is a session
+ * object, AR_ERR_UNAVAIL ("bad_json", "bad_reply") otherwise.
+ */
+int	ar_api_parse_session(struct ar_ctx *ctx, const char *body, size_t len);
+
 #endif /* AR_API_H */

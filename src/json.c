@@ -192,3 +192,13 @@ ar_json_get_int(struct ar_ctx *ctx, json_t *obj, const char *key,
 	*out = (int64_t)json_integer_value(v);
 	return AR_OK;
 }
+
+void
+ar_json_wipe_member(json_t *obj, const char *key)
+{
+	json_t *v = json_object_get(obj, key);
+
+	if (v != NULL && json_is_string(v))
+		explicit_bzero((char *)json_string_value(v),
+		    json_string_length(v));
+}

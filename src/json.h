@@ -41,4 +41,10 @@ int	ar_json_get_str(struct ar_ctx *ctx, json_t *obj, const char *key,
 int	ar_json_get_int(struct ar_ctx *ctx, json_t *obj, const char *key,
 	    int err_code, int64_t *out);
 
+/*
+ * Overwrite the bytes of string member key of obj in place (a secret that
+ * must not outlive the tree); anything else is left alone.
+ */
+void	ar_json_wipe_member(json_t *obj, const char *key);
+
 #endif /* AR_JSON_H */
