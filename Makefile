@@ -154,3 +154,77 @@ lint:
 
 clean:
 	rm -rf $(B)
+
+# --- Hardening: fuzzing, fault injection, soak ------------------------------
+# "make fuzz" runs each libFuzzer target FUZZ_SECONDS seconds (clang);
+# "make fuzz-replay" replays the committed corpora with gcc (also part of
+# make check through tests/run-all); "make check-faults" fails every
+# counted call in turn; "make soak" is the long run (not in make check).
+
+FUZZ_SECONDS ?= 60
+FUZZ_JOBS ?= 1
+FUZZ_CC	?= clang
+FB	:= $(B)/fuzz
+RB	:= $(B)/fuzz-replay
+FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_NAMES := $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=%)
+FUZZ_CFLAGS := -O1 -g -fno-omit-frame-pointer -std=gnu11 -D_GNU_SOURCE -Isrc \
+	-Itests/fuzz $(WARN) -Wno-format-nonliteral
+FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=$(FB)/obj/%.o)
+REPLAY_LIB_OBJS := $(LIB_SRCS:%.c=$(RB)/obj/%.o)
+REPLAY_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+
+.PHONY: fuzz fuzz-bins fuzz-replay fuzz-replay-bins check-faults faults-bins soak timing
+.SECONDARY: $(FUZZ_LIB_OBJS) $(REPLAY_LIB_OBJS)
+
+$(FB)/obj/%.o: %.c $(wildcard src/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=address,undefined,fuzzer-no-link \
+		-c -o $@ $<
+
+$(FB)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_LIB_OBJS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=address,undefined,fuzzer -o $@ $< \
+		$(FUZZ_LIB_OBJS) $(LIBS)
+
+fuzz-bins: $(FUZZ_NAMES:%=$(FB)/fuzz_%)
+
+fuzz: fuzz-bins
+	@FB=$(FB) FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_JOBS=$(FUZZ_JOBS) \
+		bash tests/fuzz/run.sh
+
+$(RB)/obj/%.o: %.c $(wildcard src/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) -O1 -g -std=gnu11 -D_GNU_SOURCE -Isrc $(WARN) $(REPLAY_SAN) -c -o $@ $<
+
+$(RB)/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h tests/fuzz/replay_main.c \
+		$(REPLAY_LIB_OBJS)
+	$(CC) -O1 -g -std=gnu11 -D_GNU_SOURCE -Isrc -Itests/fuzz $(WARN) \
+		$(REPLAY_SAN) -o $@ $< tests/fuzz/replay_main.c \
+		$(REPLAY_LIB_OBJS) $(LIBS)
+
+fuzz-replay-bins: $(FUZZ_NAMES:%=$(RB)/replay_%)
+
+fuzz-replay:
+	@B=$(B) bash tests/fuzz/replay.sh
+
+$(B)/faults/failinj.so: tests/faults/failinj.c
+	@mkdir -p $(dir $@)
+	$(CC) -O1 -g -fPIC -shared -Wall -Wextra -o $@ $< -ldl
+
+$(B)/faults/pam_faultwrap.so: tests/faults/pam_faultwrap.c
+	@mkdir -p $(dir $@)
+	$(CC) -O1 -g -fPIC -shared -Wall -Wextra -o $@ $< -ldl -lpam
+
+faults-bins: $(B)/faults/failinj.so $(B)/faults/pam_faultwrap.so
+
+# Every counted call of every scenario; 40 of each under LeakSanitizer.
+check-faults: all tools faults-bins
+	@$(PYTHON) tests/faults/run.py --build $(B) --leaks 40
+
+# Soak: valgrind, memory growth and threads (long; not in make check).
+soak: all tools
+	@$(PYTHON) tests/soak/soak.py --build $(B)
+
+# Latency of failed logins by kind (user enumeration by time).
+timing: all tools
+	@$(PYTHON) tests/soak/timing.py --build $(B)

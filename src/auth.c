@@ -19,6 +19,7 @@
 #include "token.h"
 
 #define PROMPT_CODE	"Verification code: "
+#define AR_MAX_CODE	64	/* longest verification code sent */
 
 static const char *
 default_prompt(const struct ar_conf *conf)
@@ -223,10 +224,12 @@ auth_password(struct ar_ctx *ctx, const struct ar_conf *conf,
 		if (ctx->deadline_ms != 0)
 			ctx->deadline_ms = ar_monotonic_ms() +
 			    (left > 0 ? left : 0);
-		if (*code == '\0') {
+		if (*code == '\0' || strnlen(code, AR_MAX_CODE + 1) >
+		    AR_MAX_CODE) {
 			ar_secure_free_str(challenge);
-			r = ar_fail(ctx, AR_ERR_AUTH, "empty_input",
-			    "empty verification code");
+			r = ar_fail(ctx, AR_ERR_AUTH, *code == '\0' ?
+			    "empty_input" : "too_large",
+			    "empty or overlong verification code");
 			goto out;
 		}
 		r = ar_api_authenticate_code(ctx, conf, name, challenge, code,
@@ -376,6 +379,12 @@ ar_auth_authenticate(struct ar_ctx *ctx, const struct ar_conf *conf,
 		goto out;
 	if (*input == '\0') {
 		r = ar_fail(ctx, AR_ERR_AUTH, "empty_input", "empty input");
+		goto out;
+	}
+	/* Bounded everything: nothing this long is a token or a password. */
+	if ((len = strnlen(input, AR_MAX_INPUT + 1)) > AR_MAX_INPUT) {
+		r = ar_fail(ctx, AR_ERR_AUTH, "too_large",
+		    "input longer than %d bytes", AR_MAX_INPUT);
 		goto out;
 	}
 	trim_span(input, &off, &len);
