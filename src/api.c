@@ -469,29 +469,49 @@ get_ok(struct ar_ctx *ctx, const struct ar_conf *conf, int kind,
 	    resp->body, resp->body_len);
 }
 
+/*
+ * GET prefix + escaped(name) + suffix; on AR_OK the 2xx reply is in
+ * *resp.  A name that cannot be put in a path is bad_name_code, and no
+ * request is made.
+ */
+static int
+get_named(struct ar_ctx *ctx, const struct ar_conf *conf, int kind,
+    const char *prefix, const char *name, const char *suffix,
+    int bad_name_code, struct ar_http_resp *resp)
+{
+	char *ename = NULL, *path = NULL;
+	size_t n;
+	int r = AR_ERR_INTERNAL;
+
+	if ((r = ar_api_escape_name(ctx, name, bad_name_code, &ename)) !=
+	    AR_OK)
+		goto out;
+	n = strlen(prefix) + strlen(ename) + strlen(suffix) + 1;
+	if ((path = malloc(n)) == NULL) {
+		r = nomem(ctx);
+		goto out;
+	}
+	snprintf(path, n, "%s%s%s", prefix, ename, suffix);
+	r = get_ok(ctx, conf, kind, path, resp);
+out:
+	free(path);
+	free(ename);
+	return r;
+}
+
 int
 ar_api_get_user(struct ar_ctx *ctx, const struct ar_conf *conf,
     const char *name, struct ar_identity *id)
 {
 	struct ar_http_resp resp;
-	char *ename = NULL, *path = NULL;
-	int r = AR_ERR_INTERNAL;
+	int r;
 
 	memset(&resp, 0, sizeof(resp));
-	if ((r = ar_api_escape_name(ctx, name, AR_ERR_USER_UNKNOWN,
-	    &ename)) != AR_OK)
-		goto out;
-	if ((path = concat("users/", ename)) == NULL) {
-		r = nomem(ctx);
-		goto out;
-	}
-	if ((r = get_ok(ctx, conf, AR_API_USER, path, &resp)) != AR_OK)
-		goto out;
-	r = ar_api_parse_user(ctx, conf, resp.body, resp.body_len, id);
-out:
+	r = get_named(ctx, conf, AR_API_USER, "users/", name, "",
+	    AR_ERR_USER_UNKNOWN, &resp);
+	if (r == AR_OK)
+		r = ar_api_parse_user(ctx, conf, resp.body, resp.body_len, id);
 	resp_wipe_clear(&resp);
-	free(path);
-	free(ename);
 	return r;
 }
 
@@ -500,30 +520,17 @@ ar_api_memberships(struct ar_ctx *ctx, const struct ar_conf *conf,
     struct ar_identity *id)
 {
 	struct ar_http_resp resp;
-	char *ename = NULL, *path = NULL;
-	int r = AR_ERR_INTERNAL;
+	int r;
 
-	memset(&resp, 0, sizeof(resp));
-	if (id->user_id == NULL) {
-		r = ar_fail(ctx, AR_ERR_INTERNAL, "internal",
+	if (id->user_id == NULL)
+		return ar_fail(ctx, AR_ERR_INTERNAL, "internal",
 		    "api: memberships asked for without a user id");
-		goto out;
-	}
-	if ((r = ar_api_escape_name(ctx, id->user_id, AR_ERR_UNAVAIL,
-	    &ename)) != AR_OK)
-		goto out;
-	if ((path = malloc(strlen(ename) + 64)) == NULL) {
-		r = nomem(ctx);
-		goto out;
-	}
-	sprintf(path, "memberships?user_id=%s&max_results=100", ename);
-	if ((r = get_ok(ctx, conf, AR_API_MEMB, path, &resp)) != AR_OK)
-		goto out;
-	r = ar_api_parse_memberships(ctx, resp.body, resp.body_len, id);
-out:
+	memset(&resp, 0, sizeof(resp));
+	r = get_named(ctx, conf, AR_API_MEMB, "memberships?user_id=",
+	    id->user_id, "&max_results=100", AR_ERR_UNAVAIL, &resp);
+	if (r == AR_OK)
+		r = ar_api_parse_memberships(ctx, resp.body, resp.body_len, id);
 	resp_wipe_clear(&resp);
-	free(path);
-	free(ename);
 	return r;
 }
 
@@ -532,27 +539,14 @@ ar_api_session_live(struct ar_ctx *ctx, const struct ar_conf *conf,
     const char *session_id)
 {
 	struct ar_http_resp resp;
-	char *ename = NULL, *path = NULL;
-	int r = AR_ERR_INTERNAL;
+	int r;
 
 	memset(&resp, 0, sizeof(resp));
-	if ((r = ar_api_escape_name(ctx, session_id, AR_ERR_AUTH,
-	    &ename)) != AR_OK)
-		goto out;
-	if ((path = concat("sessions/", ename)) == NULL) {
-		r = nomem(ctx);
-		goto out;
-	}
-	if ((r = get_ok(ctx, conf, AR_API_SESSION, path, &resp)) != AR_OK)
-		goto out;
-	if ((r = ar_api_parse_session(ctx, resp.body, resp.body_len)) !=
-	    AR_OK)
-		goto out;
-	r = AR_OK;
-out:
+	r = get_named(ctx, conf, AR_API_SESSION, "sessions/", session_id, "",
+	    AR_ERR_AUTH, &resp);
+	if (r == AR_OK)
+		r = ar_api_parse_session(ctx, resp.body, resp.body_len);
 	resp_wipe_clear(&resp);
-	free(path);
-	free(ename);
 	return r;
 }
 
