@@ -18,6 +18,7 @@
  * figures and "soak: N passed, N failed, 0 skipped".
  */
 #include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
 #include <pwd.h>
@@ -70,6 +71,35 @@ log_line(int pri, const char *fmt, va_list ap)
 	vfprintf(logfp, fmt, ap);
 	fputc('\n', logfp);
 	pthread_mutex_unlock(&log_lock);
+}
+
+/*
+ * The tests' passwd stand-in, nss_wrapper, is not thread-safe: under
+ * concurrent lookups it now and then reports an existing user as missing
+ * (or crashes).  Serialise the module's lookups here, in the host, so that
+ * the threaded runs test the module and not the stand-in.  The executable's
+ * definition comes first in symbol lookup; RTLD_NEXT is nss_wrapper's (or
+ * libc's when it is not preloaded).
+ */
+static pthread_mutex_t nss_lock = PTHREAD_MUTEX_INITIALIZER;
+
+int getpwnam_r(const char *name, struct passwd *pwd, char *buf, size_t len,
+    struct passwd **result);
+
+int
+getpwnam_r(const char *name, struct passwd *pwd, char *buf, size_t len,
+    struct passwd **result)
+{
+	static int (*next)(const char *, struct passwd *, char *, size_t,
+	    struct passwd **);
+	int rc;
+
+	pthread_mutex_lock(&nss_lock);
+	if (next == NULL)
+		*(void **)&next = dlsym(RTLD_NEXT, "getpwnam_r");
+	rc = next != NULL ? next(name, pwd, buf, len, result) : ENOSYS;
+	pthread_mutex_unlock(&nss_lock);
+	return rc;
 }
 
 void __syslog_chk(int pri, int flag, const char *fmt, ...);

@@ -25,7 +25,7 @@ def driver(t):
         san = ["-fsanitize=address,undefined"] if "libasan" in ldd else []
         subprocess.run(["cc", "-std=gnu11", "-O2", "-g", "-Wall", "-Wextra",
                         "-D_GNU_SOURCE", "-rdynamic"] + san +
-                       ["-o", str(tmp), str(src), "-lpam", "-lpthread"],
+                       ["-o", str(tmp), str(src), "-lpam", "-lpthread", "-ldl"],
                        check=True)
         os.replace(tmp, out)
     return out
