@@ -181,7 +181,6 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
 	}
 	r = ar_conf_load(&ctx, argc, argv, AR_DEFAULT_CONFIG, &conf);
 	if (r != AR_OK) {
-		ar_log(&ctx, AR_LOG_ERR, "%s", ctx.detail);
 		ar_log_decision(&ctx, r, "-", NULL);
 	} else {
 		r = ar_auth_authenticate(&ctx, &conf, &id);
@@ -234,7 +233,6 @@ pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	}
 	r = ar_conf_load(&ctx, argc, argv, AR_DEFAULT_CONFIG, &conf);
 	if (r != AR_OK) {
-		ar_log(&ctx, AR_LOG_ERR, "%s", ctx.detail);
 		ar_log_decision(&ctx, r, "-", NULL);
 		return pam_code(r, PHASE_ACCOUNT);
 	}

@@ -635,31 +635,51 @@ read_strings(struct ar_ctx *ctx, json_t *root, int version,
 	return AR_OK;
 }
 
+struct ar_claims {
+	json_t	*root;
+};
+
 int
-ar_claims_check_json(struct ar_ctx *ctx, const char *json, size_t len)
+ar_claims_parse(struct ar_ctx *ctx, const char *json, size_t len,
+    struct ar_claims **out)
 {
+	struct ar_claims *c;
 	json_t *root = NULL;
 	int r;
 
-	r = parse_strict(ctx, json, len, "bad_claims", "payload", &root);
-	json_decref(root);
-	return r;
+	if ((r = parse_strict(ctx, json, len, "bad_claims", "payload",
+	    &root)) != AR_OK)
+		return r;
+	if ((c = malloc(sizeof(*c))) == NULL) {
+		json_decref(root);
+		return ar_fail(ctx, AR_ERR_NOMEM, "no_memory",
+		    "token: out of memory");
+	}
+	c->root = root;
+	*out = c;
+	return AR_OK;
+}
+
+void
+ar_claims_free(struct ar_claims *c)
+{
+	if (c == NULL)
+		return;
+	json_decref(c->root);
+	free(c);
 }
 
 int
-ar_claims_payload(struct ar_ctx *ctx, const struct ar_conf *conf,
-    const char *json, size_t len, struct ar_identity *id)
+ar_claims_check(struct ar_ctx *ctx, const struct ar_conf *conf,
+    const struct ar_claims *c, struct ar_identity *id)
 {
 	struct ar_identity t;
-	json_t *root = NULL, *v;
+	json_t *root = c->root, *v;
 	int64_t exp = 0, nbf = 0, iat = 0;
 	int have_exp, have_nbf, have_iat;
 	int r = AR_ERR_INTERNAL;
 
 	memset(&t, 0, sizeof(t));
-	if ((r = parse_strict(ctx, json, len, "bad_claims", "payload",
-	    &root)) != AR_OK)
-		goto out;
 	/* The generation follows from the claims: "sub" only exists in v2. */
 	t.version = json_object_get(root, "sub") != NULL ? 2 : 1;
 	t.source = "token";
@@ -700,6 +720,19 @@ ar_claims_payload(struct ar_ctx *ctx, const struct ar_conf *conf,
 	r = AR_OK;
 out:
 	ar_identity_clear(&t);
-	json_decref(root);
+	return r;
+}
+
+int
+ar_claims_payload(struct ar_ctx *ctx, const struct ar_conf *conf,
+    const char *json, size_t len, struct ar_identity *id)
+{
+	struct ar_claims *c = NULL;
+	int r;
+
+	if ((r = ar_claims_parse(ctx, json, len, &c)) != AR_OK)
+		return r;
+	r = ar_claims_check(ctx, conf, c, id);
+	ar_claims_free(c);
 	return r;
 }

@@ -20,23 +20,40 @@
 int	ar_claims_header(struct ar_ctx *ctx, const char *json, size_t len,
 	    const char *want_alg, char **kid);
 
-/*
- * Check that a decoded payload is a strict JSON object (bounded depth, no
- * duplicate members, no NUL) without looking at the claims; token.c runs
- * this before libjwt sees the token.  Errors: AR_ERR_AUTH ("bad_claims"),
- * AR_ERR_NOMEM.
- */
-int	ar_claims_check_json(struct ar_ctx *ctx, const char *json, size_t len);
+/* A decoded payload parsed as strict JSON, opaque outside claims.c. */
+struct ar_claims;
 
 /*
- * Parse a decoded payload into *id and check the time, realm and issuer
- * claims against conf at ctx->now as ar_token_verify() documents.  Every
- * known claim must have its exact JSON type; only the descriptive ones
- * (un, fn, ln, n, preferred_username, email, given_name, family_name,
- * name, ref) and cs may also be null, meaning absent.  Custom attributes
- * keep string values only.  On AR_OK *id is filled (ar_identity_clear()
- * releases it); on error *id is untouched.  Errors: AR_ERR_AUTH with the
- * reasons of ar_token_verify(), AR_ERR_NOMEM.
+ * Parse a decoded payload as a strict JSON object (bounded depth, no
+ * duplicate members, no NUL) without judging the claims yet; token.c does
+ * this before libjwt sees the token, and judges the same parse with
+ * ar_claims_check() once the signature holds.  On AR_OK *out is owned by
+ * the caller (ar_claims_free()).  Errors: AR_ERR_AUTH ("bad_claims"),
+ * AR_ERR_NOMEM.
+ */
+int	ar_claims_parse(struct ar_ctx *ctx, const char *json, size_t len,
+	    struct ar_claims **out);
+
+/*
+ * Judge a parsed payload exactly as ar_claims_payload() documents and
+ * fill *id on AR_OK (on error *id is untouched).
+ */
+int	ar_claims_check(struct ar_ctx *ctx, const struct ar_conf *conf,
+	    const struct ar_claims *c, struct ar_identity *id);
+
+/* Release a parsed payload; NULL is fine. */
+void	ar_claims_free(struct ar_claims *c);
+
+/*
+ * ar_claims_parse() and ar_claims_check() in one step: parse a decoded
+ * payload into *id and check the time, realm and issuer claims against
+ * conf at ctx->now as ar_token_verify() documents.  Every known claim must
+ * have its exact JSON type; only the descriptive ones (un, fn, ln, n,
+ * preferred_username, email, given_name, family_name, name, ref) and cs
+ * may also be null, meaning absent.  Custom attributes keep string values
+ * only.  On AR_OK *id is filled (ar_identity_clear() releases it); on
+ * error *id is untouched.  Errors: AR_ERR_AUTH with the reasons of
+ * ar_token_verify(), AR_ERR_NOMEM.
  */
 int	ar_claims_payload(struct ar_ctx *ctx, const struct ar_conf *conf,
 	    const char *json, size_t len, struct ar_identity *id);

@@ -157,8 +157,14 @@ ar_log_decision(struct ar_ctx *ctx, int r, const char *method,
 	    ar_user_id ? " ar_user=" : "", ar_user_id ? uid : "");
 	emit(ctx, r == AR_ERR_AUTH || r == AR_ERR_DENIED ||
 	    r == AR_ERR_USER_UNKNOWN ? AR_LOG_NOTICE : AR_LOG_ERR, line);
-	if (ctx->detail[0] != '\0')
-		ar_log(ctx, AR_LOG_DEBUG, "detail: %s", ctx->detail);
+	/*
+	 * The detail is escaped already (ar_fail); a configuration error is
+	 * the administrator's to fix, so its detail is always logged.
+	 */
+	if (ctx->detail[0] != '\0' && (r == AR_ERR_CONFIG || ctx->debug)) {
+		snprintf(line, sizeof(line), "detail: %s", ctx->detail);
+		emit(ctx, r == AR_ERR_CONFIG ? AR_LOG_ERR : AR_LOG_DEBUG, line);
+	}
 }
 
 const char *

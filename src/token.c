@@ -291,6 +291,7 @@ ar_token_verify(struct ar_ctx *ctx, const struct ar_conf *conf,
 	struct ar_identity t;
 	jwt_t *jwt = NULL;
 	char *copy = NULL;
+	struct ar_claims *claims = NULL;
 	unsigned char *payload = NULL;
 	size_t plen = 0, sig;
 	int r = AR_ERR_INTERNAL, rc;
@@ -319,10 +320,13 @@ ar_token_verify(struct ar_ctx *ctx, const struct ar_conf *conf,
 		r = fail_signature(ctx, key, len);
 		goto out;
 	}
-	/* The payload must be a strict JSON object before libjwt parses it. */
+	/*
+	 * The payload must be a strict JSON object before libjwt parses it;
+	 * the same parse is judged once the signature holds.
+	 */
 	if ((r = decode_segment(ctx, &p, 1, &payload, &plen)) != AR_OK ||
-	    (r = ar_claims_check_json(ctx, (const char *)payload,
-	    plen)) != AR_OK)
+	    (r = ar_claims_parse(ctx, (const char *)payload, plen,
+	    &claims)) != AR_OK)
 		goto out;
 	r = AR_ERR_INTERNAL;
 	if ((copy = malloc(len + 1)) == NULL) {
@@ -351,14 +355,14 @@ ar_token_verify(struct ar_ctx *ctx, const struct ar_conf *conf,
 		goto out;
 	}
 	/* The claims come from our own strict parse, not libjwt's grants. */
-	if ((r = ar_claims_payload(ctx, conf, (const char *)payload, plen,
-	    &t)) != AR_OK)
+	if ((r = ar_claims_check(ctx, conf, claims, &t)) != AR_OK)
 		goto out;
 	*id = t;
 	memset(&t, 0, sizeof(t));	/* transferred */
 	r = AR_OK;
 out:
 	ar_identity_clear(&t);
+	ar_claims_free(claims);
 	if (jwt != NULL)
 		jwt_free(jwt);
 	ar_key_clear_errors();

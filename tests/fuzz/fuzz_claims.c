@@ -36,9 +36,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	if ((data[0] & 0xc0) == 0x80) {
-		r = ar_claims_check_json(&ctx, json, len);
-		if (r != AR_OK && ctx.err == AR_OK)
+		struct ar_claims *c = NULL;
+
+		r = ar_claims_parse(&ctx, json, len, &c);
+		if ((r != AR_OK && (ctx.err == AR_OK || c != NULL)) ||
+		    (r == AR_OK && c == NULL))
 			abort();
+		ar_claims_free(c);
 		return 0;
 	}
 	memset(&conf, 0, sizeof(conf));
