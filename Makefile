@@ -1,33 +1,58 @@
-# pam_authrocket: the PAM module, its network helper and the admin CLI.
-# "make" builds into build/; "make check" runs every test.
+# pam_authrocket: the PAM module, its network helper, the directory programs
+# and the admin CLI.  "make" builds into build/; "make check" runs every test.
+# The layers of the library are folders of src/ (see docs/architecture.md).
 
 CC	?= cc
 PYTHON	?= python3
 PREFIX	?= /usr
 DESTDIR	?=
-PAMDIR	?= $(shell pkg-config --variable=libdir pam 2>/dev/null || echo /lib/x86_64-linux-gnu)/security
+MULTIARCH ?= $(shell $(CC) -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)
+PAMDIR	?= $(shell pkg-config --variable=libdir pam 2>/dev/null || echo /lib/$(MULTIARCH))/security
+NSSDIR	?= /lib/$(MULTIARCH)
 LIBEXECDIR ?= $(PREFIX)/libexec/pam_authrocket
 SBINDIR	?= $(PREFIX)/sbin
 MANDIR	?= $(PREFIX)/share/man
 PAMCONFDIR ?= $(PREFIX)/share/pam-configs
+SYSTEMDDIR ?= /lib/systemd/system
 SYSCONFDIR ?= /etc
 
 B	:= build
 WARN	:= -Wall -Wextra -Wformat=2 -Wshadow -Wpointer-arith -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wno-unused-parameter
-HARDEN	:= -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fno-strict-overflow
+HARDEN	:= -fstack-protector-strong -fstack-clash-protection -fcf-protection \
+	   -fno-strict-overflow
 OPT	?= -O2 -g
 SAN	?=
 CFLAGS	?=
-AR_CFLAGS := $(OPT) $(SAN) -std=gnu11 -fPIC $(WARN) $(HARDEN) -D_GNU_SOURCE -Isrc $(CFLAGS)
+CPPFLAGS ?=
+# _FORTIFY_SOURCE does nothing (and warns) without optimisation.
+FORTIFY	:= $(if $(filter -O1 -O2 -O3 -Os -Og,$(OPT)),-D_FORTIFY_SOURCE=2)
+
+# Library layers, lowest first; a layer includes only its own headers and
+# those of the layers before it (enforced by tests/integration/test_build.py).
+LAYERS	:= base conf identity remote decide
+INC	:= $(LAYERS:%=-Isrc/%) -Isrc/dir -Isrc/transport
+AR_CPPFLAGS := $(FORTIFY) -D_GNU_SOURCE $(INC) $(CPPFLAGS)
+AR_CFLAGS := $(OPT) $(SAN) -std=gnu11 -fPIC $(WARN) $(HARDEN) $(AR_CPPFLAGS) \
+	$(CFLAGS)
 AR_LDFLAGS := $(SAN) -Wl,-z,relro,-z,now $(LDFLAGS)
 
-LIB_SRCS := $(sort $(wildcard src/*.c))
+LIB_SRCS := $(sort $(foreach l,$(LAYERS),$(wildcard src/$(l)/*.c)))
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/obj/%.o)
+DIR_SRCS := $(sort $(wildcard src/dir/*.c))
+DIR_OBJS := $(DIR_SRCS:%.c=$(B)/obj/%.o)
+HTTP_SRCS := $(sort $(wildcard src/transport/*.c))
+HTTP_OBJS := $(HTTP_SRCS:%.c=$(B)/obj/%.o)
 HELPER_SRCS := $(sort $(wildcard src/helper/*.c))
 HELPER_OBJS := $(HELPER_SRCS:%.c=$(B)/obj/%.o)
 CHECK_SRCS := $(sort $(wildcard src/check/*.c))
 CHECK_OBJS := $(CHECK_SRCS:%.c=$(B)/obj/%.o)
+SYNC_SRCS := $(sort $(wildcard src/sync/*.c))
+SYNC_OBJS := $(SYNC_SRCS:%.c=$(B)/obj/%.o)
+NSS_SRCS := $(sort $(wildcard src/nss/*.c))
+NSS_OBJS := $(NSS_SRCS:%.c=$(B)/obj/%.o)
+KEYS_SRCS := $(sort $(wildcard src/keys/*.c))
+KEYS_OBJS := $(KEYS_SRCS:%.c=$(B)/obj/%.o)
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 TOOL_SRCS := $(sort $(wildcard tests/tools/*.c))
@@ -35,19 +60,29 @@ TOOL_BINS := $(TOOL_SRCS:tests/tools/%.c=$(B)/tools/%)
 
 LIBS	:= -ljwt -ljansson -lcrypto
 
-DEB_PKGS := build-essential pkg-config libpam0g-dev libjwt-dev libcurl4-openssl-dev \
-	libjansson-dev libssl-dev libpam-modules openssl ca-certificates python3 \
-	pamtester openssh-server openssh-client sshpass sudo valgrind mandoc \
-	clang libclang-rt-14-dev libnss-wrapper
+# Programs whose sources exist in this tree.
+PROGS	:= $(B)/pam_authrocket.so $(B)/authrocket-helper $(B)/authrocket-check \
+	$(if $(SYNC_SRCS),$(B)/authrocket-sync) \
+	$(if $(NSS_SRCS),$(B)/libnss_authrocket.so.2) \
+	$(if $(KEYS_SRCS),$(B)/authrocket-keys)
 
-.PHONY: all check check-run check-asan unit deps install uninstall demo demo-run \
+# What the build and "make check" need; the demo needs only DEMO_PKGS.
+DEMO_PKGS := build-essential pkg-config libpam0g-dev libjwt-dev \
+	libcurl4-openssl-dev libjansson-dev libssl-dev libcrypt-dev \
+	libpam-modules openssl ca-certificates python3
+DEB_PKGS := $(DEMO_PKGS) pamtester openssh-server openssh-client sshpass sudo \
+	valgrind mandoc clang libclang-rt-14-dev libnss-wrapper cppcheck
+
+.PHONY: all check check-run check-asan unit deps deps-demo install uninstall demo demo-run \
 	bench fuzz clean lint tools
 
-all: $(B)/pam_authrocket.so $(B)/authrocket-helper $(B)/authrocket-check
+all: $(PROGS)
 
-$(B)/obj/%.o: %.c $(wildcard src/*.h src/helper/*.h) | $(B)
+$(B)/obj/%.o: %.c | $(B)
 	@mkdir -p $(dir $@)
-	$(CC) $(AR_CFLAGS) -c -o $@ $<
+	$(CC) $(AR_CFLAGS) -MMD -MP -c -o $@ $<
+
+-include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
 
 $(B):
 	@mkdir -p $(B)
@@ -56,20 +91,49 @@ $(B)/libar.a: $(LIB_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(B)/pam_authrocket.so: $(B)/obj/pam_authrocket.o $(B)/libar.a pam_authrocket.map
+# The directory file format: libc only, shared by NSS, keys, sync and module.
+$(B)/libardir.a: $(DIR_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+# The HTTPS transport: the only code that includes libcurl.
+$(B)/libarhttp.a: $(HTTP_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/pam_authrocket.so: $(B)/obj/pam_authrocket.o $(B)/libar.a $(B)/libardir.a \
+		pam_authrocket.map
 	$(CC) -shared -o $@ $(B)/obj/pam_authrocket.o $(B)/libar.a \
-		-Wl,--version-script=pam_authrocket.map -Wl,-z,defs $(AR_LDFLAGS) \
-		-lpam $(LIBS)
+		$(B)/libardir.a -Wl,--version-script=pam_authrocket.map \
+		-Wl,-z,defs $(AR_LDFLAGS) -lpam $(LIBS)
 
-$(B)/authrocket-helper: $(HELPER_OBJS) $(B)/libar.a
-	$(CC) -o $@ $(HELPER_OBJS) $(B)/libar.a $(AR_LDFLAGS) -pie -lcurl $(LIBS)
+$(B)/authrocket-helper: $(HELPER_OBJS) $(B)/libarhttp.a $(B)/libar.a
+	$(CC) -o $@ $(HELPER_OBJS) $(B)/libarhttp.a $(B)/libar.a $(AR_LDFLAGS) \
+		-pie -lcurl $(LIBS)
 
-$(B)/authrocket-check: $(CHECK_OBJS) $(B)/libar.a
-	$(CC) -o $@ $(CHECK_OBJS) $(B)/libar.a $(AR_LDFLAGS) -pie $(LIBS)
+$(B)/authrocket-check: $(CHECK_OBJS) $(B)/libar.a $(B)/libardir.a
+	$(CC) -o $@ $(CHECK_OBJS) $(B)/libar.a $(B)/libardir.a $(AR_LDFLAGS) \
+		-pie $(LIBS)
 
-$(B)/tests/%: tests/unit/%.c tests/unit/harness.h $(B)/libar.a
+$(B)/authrocket-sync: $(SYNC_OBJS) $(B)/libarhttp.a $(B)/libar.a $(B)/libardir.a
+	$(CC) -o $@ $(SYNC_OBJS) $(B)/libarhttp.a $(B)/libar.a $(B)/libardir.a \
+		$(AR_LDFLAGS) -pie -lcurl $(LIBS)
+
+# Loaded into every process on the host: libc only, nothing but the NSS
+# entry points exported.
+$(B)/libnss_authrocket.so.2: $(NSS_OBJS) $(B)/libardir.a src/nss/nss.map
+	$(CC) -shared -o $@ $(NSS_OBJS) $(B)/libardir.a \
+		-Wl,-soname,libnss_authrocket.so.2 \
+		-Wl,--version-script=src/nss/nss.map -Wl,-z,defs $(AR_LDFLAGS)
+
+$(B)/authrocket-keys: $(KEYS_OBJS) $(B)/libardir.a
+	$(CC) -o $@ $(KEYS_OBJS) $(B)/libardir.a $(AR_LDFLAGS) -pie
+
+TEST_LIBS := $(B)/libar.a $(B)/libardir.a
+
+$(B)/tests/%: tests/unit/%.c tests/unit/harness.h $(TEST_LIBS)
 	@mkdir -p $(dir $@)
-	$(CC) $(AR_CFLAGS) -o $@ $< $(B)/libar.a $(AR_LDFLAGS) $(LIBS)
+	$(CC) $(AR_CFLAGS) -o $@ $< $(TEST_LIBS) $(AR_LDFLAGS) $(LIBS)
 
 $(B)/tools/pamdrive: tests/tools/pamdrive.c
 	@mkdir -p $(dir $@)
@@ -79,9 +143,9 @@ $(B)/tools/httpsbench: tests/tools/httpsbench.c
 	@mkdir -p $(dir $@)
 	$(CC) $(AR_CFLAGS) -o $@ $< $(AR_LDFLAGS) -lcurl
 
-$(B)/tools/%: tests/tools/%.c $(B)/libar.a
+$(B)/tools/%: tests/tools/%.c $(TEST_LIBS)
 	@mkdir -p $(dir $@)
-	$(CC) $(AR_CFLAGS) -o $@ $< $(B)/libar.a $(AR_LDFLAGS) $(LIBS)
+	$(CC) $(AR_CFLAGS) -o $@ $< $(TEST_LIBS) $(AR_LDFLAGS) $(LIBS)
 
 tools: $(TOOL_BINS)
 
@@ -98,8 +162,9 @@ check-asan:
 	$(MAKE) B=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
 		SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" check-run
 
-deps:
-	@missing=""; for p in $(DEB_PKGS); do \
+# Install the missing ones of a package list (Debian); nothing if all are there.
+define install_pkgs
+	@missing=""; for p in $(1); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" \
 			|| missing="$$missing $$p"; \
 	done; \
@@ -108,8 +173,15 @@ deps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 			apt-get install -y -qq --no-install-recommends $$missing; \
 	else echo "deps: all packages present"; fi
+endef
 
-demo: deps
+deps:
+	$(call install_pkgs,$(DEB_PKGS))
+
+deps-demo:
+	$(call install_pkgs,$(DEMO_PKGS))
+
+demo: deps-demo
 	@$(MAKE) --no-print-directory demo-run
 
 demo-run: all $(TOOL_BINS)
@@ -118,15 +190,33 @@ demo-run: all $(TOOL_BINS)
 bench: all $(TOOL_BINS)
 	@PYTHON=$(PYTHON) $(PYTHON) tests/bench/bench.py
 
-install: all
+MAN5	:= $(sort $(wildcard man/*.5))
+MAN8	:= $(sort $(wildcard man/*.8))
+UNITS	:= $(sort $(wildcard conf/systemd/*.service conf/systemd/*.timer))
+
+# Installs what "make" built; it never builds (so "sudo make install" leaves
+# no root-owned objects in the tree).
+install:
+	@for f in $(PROGS); do [ -e $$f ] || { \
+		echo "install: $$f is missing: run make first" >&2; exit 1; }; done
 	install -d -m 0755 $(DESTDIR)$(PAMDIR) $(DESTDIR)$(LIBEXECDIR) \
 		$(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
 		$(DESTDIR)$(PAMCONFDIR) $(DESTDIR)$(SYSCONFDIR)/security
 	install -m 0644 $(B)/pam_authrocket.so $(DESTDIR)$(PAMDIR)/pam_authrocket.so
 	install -m 0755 $(B)/authrocket-helper $(DESTDIR)$(LIBEXECDIR)/authrocket-helper
 	install -m 0755 $(B)/authrocket-check $(DESTDIR)$(SBINDIR)/authrocket-check
-	install -m 0644 man/pam_authrocket.8 man/authrocket-check.8 $(DESTDIR)$(MANDIR)/man8/
-	install -m 0644 man/pam_authrocket.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	@if [ -e $(B)/authrocket-sync ]; then set -x; install -m 0755 \
+		$(B)/authrocket-sync $(DESTDIR)$(SBINDIR)/authrocket-sync; fi
+	@if [ -e $(B)/authrocket-keys ]; then set -x; install -m 0755 \
+		$(B)/authrocket-keys $(DESTDIR)$(SBINDIR)/authrocket-keys; fi
+	@if [ -e $(B)/libnss_authrocket.so.2 ]; then set -x; \
+		install -d -m 0755 $(DESTDIR)$(NSSDIR) && install -m 0644 \
+		$(B)/libnss_authrocket.so.2 $(DESTDIR)$(NSSDIR)/libnss_authrocket.so.2; fi
+	@if [ -n "$(UNITS)" ]; then set -x; install -d -m 0755 \
+		$(DESTDIR)$(SYSTEMDDIR) && install -m 0644 $(UNITS) \
+		$(DESTDIR)$(SYSTEMDDIR)/; fi
+	install -m 0644 $(MAN8) $(DESTDIR)$(MANDIR)/man8/
+	install -m 0644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/
 	install -m 0644 conf/pam-configs/authrocket $(DESTDIR)$(PAMCONFDIR)/authrocket
 	@# The configuration holds secrets: 0600, and never overwritten.
 	@if [ -e $(DESTDIR)$(SYSCONFDIR)/security/pam_authrocket.conf ]; then \
@@ -137,14 +227,21 @@ install: all
 	fi
 
 # The configuration file is left in place: it may hold the realm's secrets.
+# The pam-auth-update profile goes first, so that no stack is left naming a
+# module that is gone.
 uninstall:
+	rm -f $(DESTDIR)$(PAMCONFDIR)/authrocket
+	@if [ -z "$(DESTDIR)" ] && command -v pam-auth-update >/dev/null; then \
+		set -x; pam-auth-update --package --remove authrocket; fi
 	rm -f $(DESTDIR)$(PAMDIR)/pam_authrocket.so \
 		$(DESTDIR)$(LIBEXECDIR)/authrocket-helper \
 		$(DESTDIR)$(SBINDIR)/authrocket-check \
-		$(DESTDIR)$(MANDIR)/man8/pam_authrocket.8 \
-		$(DESTDIR)$(MANDIR)/man8/authrocket-check.8 \
-		$(DESTDIR)$(MANDIR)/man5/pam_authrocket.conf.5 \
-		$(DESTDIR)$(PAMCONFDIR)/authrocket
+		$(DESTDIR)$(SBINDIR)/authrocket-sync \
+		$(DESTDIR)$(SBINDIR)/authrocket-keys \
+		$(DESTDIR)$(NSSDIR)/libnss_authrocket.so.2 \
+		$(UNITS:conf/systemd/%=$(DESTDIR)$(SYSTEMDDIR)/%) \
+		$(MAN8:man/%=$(DESTDIR)$(MANDIR)/man8/%) \
+		$(MAN5:man/%=$(DESTDIR)$(MANDIR)/man5/%)
 	-rmdir $(DESTDIR)$(LIBEXECDIR) 2>/dev/null
 
 lint:
@@ -168,7 +265,7 @@ FB	:= $(B)/fuzz
 RB	:= $(B)/fuzz-replay
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_NAMES := $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=%)
-FUZZ_CFLAGS := -O1 -g -fno-omit-frame-pointer -std=gnu11 -D_GNU_SOURCE -Isrc \
+FUZZ_CFLAGS := -O1 -g -fno-omit-frame-pointer -std=gnu11 -D_GNU_SOURCE $(INC) \
 	-Itests/fuzz $(WARN) -Wno-format-nonliteral
 FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=$(FB)/obj/%.o)
 REPLAY_LIB_OBJS := $(LIB_SRCS:%.c=$(RB)/obj/%.o)
@@ -177,7 +274,7 @@ REPLAY_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 .PHONY: fuzz fuzz-bins fuzz-replay fuzz-replay-bins check-faults faults-bins soak timing
 .SECONDARY: $(FUZZ_LIB_OBJS) $(REPLAY_LIB_OBJS)
 
-$(FB)/obj/%.o: %.c $(wildcard src/*.h)
+$(FB)/obj/%.o: %.c $(wildcard src/*/*.h)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=address,undefined,fuzzer-no-link \
 		-c -o $@ $<
@@ -192,13 +289,13 @@ fuzz: fuzz-bins
 	@FB=$(FB) FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_JOBS=$(FUZZ_JOBS) \
 		bash tests/fuzz/run.sh
 
-$(RB)/obj/%.o: %.c $(wildcard src/*.h)
+$(RB)/obj/%.o: %.c $(wildcard src/*/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) -O1 -g -std=gnu11 -D_GNU_SOURCE -Isrc $(WARN) $(REPLAY_SAN) -c -o $@ $<
+	$(CC) -O1 -g -std=gnu11 -D_GNU_SOURCE $(INC) $(WARN) $(REPLAY_SAN) -c -o $@ $<
 
 $(RB)/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h tests/fuzz/replay_main.c \
 		$(REPLAY_LIB_OBJS)
-	$(CC) -O1 -g -std=gnu11 -D_GNU_SOURCE -Isrc -Itests/fuzz $(WARN) \
+	$(CC) -O1 -g -std=gnu11 -D_GNU_SOURCE $(INC) -Itests/fuzz $(WARN) \
 		$(REPLAY_SAN) -o $@ $< tests/fuzz/replay_main.c \
 		$(REPLAY_LIB_OBJS) $(LIBS)
 

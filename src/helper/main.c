@@ -13,7 +13,7 @@
 #include "ar.h"
 #include "proto.h"
 #include "secure.h"
-#include "helper/http.h"
+#include "http.h"
 
 #define AR_HELPER_MAX_TIMEOUT_MS	600000L
 

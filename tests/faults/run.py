@@ -85,7 +85,7 @@ def module_leaks(stderr):
         if re.search(r"_fetch |OBJ_NAME_do_all|OPENSSL_init|"
                      r"CRYPTO_THREAD_run_once|ossl_", block):
             theirs += 1
-        elif re.search(r"pam_authrocket\.so|/src/[a-z_]+\.c|"
+        elif re.search(r"pam_authrocket\.so|/src/(?:[a-z]+/)?[a-z_]+\.c|"
                        r"pam_authrocket\.c", block):
             mine.append(block.strip())
         else:

@@ -17,13 +17,14 @@
 #define AR_DEFAULT_CONFIG	"/etc/security/pam_authrocket.conf"
 #define AR_DEFAULT_HELPER	"/usr/libexec/pam_authrocket/authrocket-helper"
 #define AR_DEFAULT_CACHE_DIR	"/var/cache/pam_authrocket"
+#define AR_DIRECTORY_DIR	"/var/lib/pam_authrocket"
+#define AR_DEFAULT_UID_RANGE	"1879048192-2147352575"
 
 #define AR_MAX_TOKEN		8192	/* largest token accepted (bytes) */
 #define AR_MAX_INPUT		16384	/* largest prompt reply looked at */
 #define AR_MAX_FILE		65536	/* largest config, key or map file */
 #define AR_MAX_REPLY		(1024 * 1024)	/* largest API reply body */
 #define AR_MAX_JSON_DEPTH	16	/* deepest JSON accepted anywhere */
-#define AR_MAX_NAME		32	/* local account name, without NUL */
 
 /*
  * Every fallible function returns one of these.  The shim maps each one to

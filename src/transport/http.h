@@ -7,8 +7,6 @@
 
 #include <stddef.h>
 
-#include "proto.h"
-
 #define AR_HELPER_MAX_HEADERS	32
 #define AR_HELPER_MAX_HDR_BYTES	65536	/* reply header bytes accepted */
 #define AR_HELPER_CA_DIR	"/etc/ssl/certs"

@@ -13,7 +13,7 @@
 
 #include "ar.h"
 #include "secure.h"
-#include "helper/http.h"
+#include "http.h"
 
 #define AR_TLS_PREFIX	"SSL connection using "
 
