@@ -14,6 +14,7 @@
 #include "jwks.h"
 #include "key.h"
 #include "map.h"
+#include "name.h"
 #include "policy.h"
 #include "secure.h"
 #include "token.h"
@@ -196,7 +197,7 @@ auth_password(struct ar_ctx *ctx, const struct ar_conf *conf,
 		goto out;
 	}
 	/* Never send a name that could not be a local account. */
-	if (!ar_map_name_ok(ctx->user)) {
+	if (!ar_name_ok(ctx->user)) {
 		r = ar_fail(ctx, AR_ERR_USER_UNKNOWN, "bad_local_name",
 		    "local name is not acceptable");
 		goto out;

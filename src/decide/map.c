@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "map.h"
+#include "name.h"
 #include "secure.h"
 
 /* Kinds of map file entries, in the order they are matched. */
@@ -35,30 +36,6 @@ struct map_file {
 	size_t		 n;
 	size_t		 cap;
 };
-
-int
-ar_map_name_ok(const char *s)
-{
-	size_t i;
-
-	/*
-	 * Explicit ASCII ranges, no <ctype.h>: the host's locale must never
-	 * widen what counts as a letter.
-	 */
-	if (s == NULL)
-		return 0;
-	if (!((s[0] >= 'a' && s[0] <= 'z') || s[0] == '_'))
-		return 0;
-	for (i = 1; s[i] != '\0'; i++) {
-		if (i >= AR_MAX_NAME)
-			return 0;
-		if (!((s[i] >= 'a' && s[i] <= 'z') ||
-		    (s[i] >= '0' && s[i] <= '9') ||
-		    s[i] == '_' || s[i] == '.' || s[i] == '-'))
-			return 0;
-	}
-	return 1;
-}
 
 static int
 is_blank(char c)
@@ -146,7 +123,7 @@ parse_line(struct ar_ctx *ctx, const char *path, size_t lineno, char *s,
 	/* Both ends are a blank, '\r', '\n' or the buffer's final NUL. */
 	s[vend] = '\0';
 	s[lend] = '\0';
-	if (!ar_map_name_ok(s + lstart))
+	if (!ar_name_ok(s + lstart))
 		return ar_fail(ctx, AR_ERR_CONFIG, "bad_map_file",
 		    "map: %s: line %zu: %s is not a valid local account name",
 		    path, lineno, s + lstart);
@@ -366,7 +343,7 @@ ar_map_local_name(struct ar_ctx *ctx, const struct ar_conf *conf,
 		goto out;
 	}
 	/* Checked on every path, map file entries included. */
-	if (!ar_map_name_ok(name)) {
+	if (!ar_name_ok(name)) {
 		r = ar_fail(ctx, AR_ERR_AUTH, "bad_local_name",
 		    "map: %s %s of %s is not a valid local account name",
 		    from, name, who);

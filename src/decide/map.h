@@ -42,10 +42,4 @@ int	ar_map_local_name(struct ar_ctx *ctx, const struct ar_conf *conf,
 int	ar_map_remote_name(struct ar_ctx *ctx, const struct ar_conf *conf,
 	    const char *local, char **name);
 
-/*
- * Is s a valid local account name (^[a-z_][a-z0-9_.-]{0,31}$, ASCII
- * only, independent of the locale)?  Returns 1 or 0; NULL gives 0.
- */
-int	ar_map_name_ok(const char *s);
-
 #endif /* AR_MAP_H */

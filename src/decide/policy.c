@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "map.h"
+#include "name.h"
 #include "policy.h"
 
 #define PW_BUF_DEFAULT	16384
@@ -28,7 +28,7 @@ ar_policy_local(struct ar_ctx *ctx, const struct ar_conf *conf,
 	int e, r = AR_ERR_INTERNAL;
 
 	/* Names that fail the pattern never reach NSS. */
-	if (pam_user == NULL || !ar_map_name_ok(pam_user)) {
+	if (pam_user == NULL || !ar_name_ok(pam_user)) {
 		r = ar_fail(ctx, AR_ERR_USER_UNKNOWN, "bad_local_name",
 		    "policy: %s is not a valid local account name",
 		    pam_user != NULL ? pam_user : "(none)");

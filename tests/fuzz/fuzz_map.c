@@ -1,12 +1,13 @@
 /*
  * Fuzz target: the user map file and the map_by rules.  The first byte
  * picks map_by; the rest is the map file.  The identity is fixed, and a
- * produced name must always pass ar_map_name_ok().
+ * produced name must always pass ar_name_ok().
  */
 #include "fuzz.h"
 #include "conf.h"
 #include "identity.h"
 #include "map.h"
+#include "name.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -42,7 +43,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_ctx(&ctx, "auth");
 	r = ar_map_local_name(&ctx, &conf, &id, &local);
 	if (r == AR_OK) {
-		if (!ar_map_name_ok(local))
+		if (!ar_name_ok(local))
 			abort();
 		free(local);
 	} else if (local != NULL || ctx.err == AR_OK) {

@@ -12,6 +12,7 @@
 
 #include "harness.h"
 #include "map.h"
+#include "name.h"
 
 static char t_dir[64];
 static int t_nfile;
@@ -139,22 +140,22 @@ test_name_pattern(void)
 	size_t i;
 
 	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
-		if (!ar_map_name_ok(good[i]))
+		if (!ar_name_ok(good[i]))
 			fprintf(stderr, "  (good name %zu)\n", i);
-		T_EQ_INT(ar_map_name_ok(good[i]), 1);
+		T_EQ_INT(ar_name_ok(good[i]), 1);
 	}
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		if (ar_map_name_ok(bad[i]))
+		if (ar_name_ok(bad[i]))
 			fprintf(stderr, "  (bad name %zu)\n", i);
-		T_EQ_INT(ar_map_name_ok(bad[i]), 0);
+		T_EQ_INT(ar_name_ok(bad[i]), 0);
 	}
-	T_EQ_INT(ar_map_name_ok(NULL), 0);
+	T_EQ_INT(ar_name_ok(NULL), 0);
 	/* Every single byte: only [a-z_] may start a name. */
 	for (i = 1; i < 256; i++) {
 		char s[2] = { (char)i, '\0' };
 		int want = (i >= 'a' && i <= 'z') || i == '_';
 
-		T_EQ_INT(ar_map_name_ok(s), want);
+		T_EQ_INT(ar_name_ok(s), want);
 	}
 	/* and only [a-z0-9_.-] may follow. */
 	for (i = 1; i < 256; i++) {
@@ -162,7 +163,7 @@ test_name_pattern(void)
 		int want = (i >= 'a' && i <= 'z') || (i >= '0' && i <= '9') ||
 		    i == '_' || i == '.' || i == '-';
 
-		T_EQ_INT(ar_map_name_ok(s), want);
+		T_EQ_INT(ar_name_ok(s), want);
 	}
 }
 
