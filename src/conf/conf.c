@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "conf.h"
+#include "name.h"
 #include "key.h"
 #include "secure.h"
 
@@ -48,7 +49,8 @@ struct load {
 
 static setter_fn set_api_url, set_api_key, set_path, set_id, set_jwt_key,
     set_https_url, set_string, set_mode, set_map_by, set_list, set_int,
-    set_bool, set_proxy, set_prompt;
+    set_bool, set_proxy, set_prompt, set_uid_range, set_attr, set_home,
+    set_group_map;
 
 #define C(f)	offsetof(struct load, c.f)
 #define L(f)	offsetof(struct load, f)
@@ -99,7 +101,35 @@ static setter_fn set_api_url, set_api_key, set_path, set_id, set_jwt_key,
 	X(helper, "path", AR_DEFAULT_HELPER, set_path, C(helper), 0, 0,	\
 	    NULL, 1)							\
 	X(cache_dir, "path", AR_DEFAULT_CACHE_DIR, set_path,		\
-	    C(cache_dir), 0, 0, NULL, 1)
+	    C(cache_dir), 0, 0, NULL, 1)					\
+	X(jwks_max_stale, "integer", "604800", set_int,			\
+	    C(jwks_max_stale), 0, 315360000LL, NULL, 1)			\
+	X(offline_timeout, "integer", "30", set_int, C(offline_timeout),	\
+	    0, 3600, NULL, 1)						\
+	X(cache_credentials, "bool", "no", set_bool,			\
+	    C(cache_credentials), 0, 0, NULL, 1)			\
+	X(offline_credentials_expiration, "integer", "3", set_int,		\
+	    C(offline_credentials_expiration), 0, 3650, NULL, 1)	\
+	X(offline_failed_login_attempts, "integer", "5", set_int,		\
+	    C(offline_failed_login_attempts), 1, 1000, NULL, 1)		\
+	X(account_cache_timeout, "integer", "300", set_int,		\
+	    C(account_cache_timeout), 0, 86400, NULL, 1)		\
+	X(directory, "bool", "no", set_bool, C(directory), 0, 0, NULL, 1) \
+	X(uid_range, "range", AR_DEFAULT_UID_RANGE, set_uid_range,	\
+	    C(uid_min), 1000, 4294967294LL, NULL, 1)			\
+	X(uid_attr, "attribute", "", set_attr, C(uid_attr), 0, 0, NULL,	\
+	    0)								\
+	X(home_dir, "path", "/home/%u", set_home, C(home_dir), 0, 0,	\
+	    NULL, 1)							\
+	X(shell, "path", "/bin/bash", set_path, C(shell), 0, 0, NULL, 1)	\
+	X(group_map, "list", "", set_group_map, C(group_map), 0, 0,	\
+	    NULL, 0)							\
+	X(ssh_keys_attr, "attribute", "", set_attr, C(ssh_keys_attr), 0,	\
+	    0, NULL, 0)							\
+	X(sync_max_drop, "integer", "20", set_int, C(sync_max_drop), 0,	\
+	    100, NULL, 1)						\
+	X(adopt_local, "bool", "no", set_bool, C(adopt_local), 0, 0,	\
+	    NULL, 1)
 
 #define X_ENUM(n, t, d, s, o, lo, hi, aux, sd)	K_##n,
 enum { AR_CONF_KEYS(X_ENUM) NKEYS };
@@ -519,7 +549,7 @@ set_int(struct load *ld, const struct keydef *k, const char *v)
 	if (p == v || *p != '\0' || n < k->lo || n > k->hi)
 		return bad(ld, "%s: must be an integer from %lld to %lld",
 		    k->name, k->lo, k->hi);
-	*FIELD(ld, k, long) = (long)n;
+	*FIELD(ld, k, int64_t) = (int64_t)n;
 	return AR_OK;
 }
 
@@ -542,6 +572,158 @@ set_bool(struct load *ld, const struct keydef *k, const char *v)
 	}
 	return bad(ld, "%s: must be yes, no, true, false, on, off, 1 or 0",
 	    k->name);
+}
+
+/* Strictly decimal digits within [lo, hi]; *end is the first other byte. */
+static int
+parse_u32(const char *v, long long lo, long long hi, uint32_t *out,
+    const char **end)
+{
+	long long n = 0;
+	const char *p;
+
+	for (p = v; *p >= '0' && *p <= '9'; p++) {
+		n = n * 10 + (*p - '0');
+		if (n > hi)
+			return 0;
+	}
+	if (p == v || n < lo)
+		return 0;
+	*out = (uint32_t)n;
+	*end = p;
+	return 1;
+}
+
+/* "LOW-HIGH", both within the key's range, LOW below HIGH. */
+static int
+set_uid_range(struct load *ld, const struct keydef *k, const char *v)
+{
+	uint32_t lo, hi;
+	const char *p;
+
+	if (!parse_u32(v, k->lo, k->hi, &lo, &p) || *p != '-' ||
+	    !parse_u32(p + 1, k->lo, k->hi, &hi, &p) || *p != '\0' ||
+	    lo >= hi)
+		return bad(ld, "%s: must be LOW-HIGH with %lld <= LOW < HIGH "
+		    "<= %lld", k->name, k->lo, k->hi);
+	ld->c.uid_min = lo;
+	ld->c.uid_max = hi;
+	return AR_OK;
+}
+
+/* custom:NAME: the name of a custom attribute of the AuthRocket user. */
+static int
+set_attr(struct load *ld, const struct keydef *k, const char *v)
+{
+	static const char custom[] = "custom:";
+	const char *name = v + strlen(custom);
+	size_t n;
+
+	n = strspn(name, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-");
+	if (!has_prefix(v, custom) || n == 0 || n > MAX_CUSTOM ||
+	    name[n] != '\0')
+		return bad(ld, "%s: must be custom:NAME with a NAME of 1 to %d "
+		    "characters A-Z a-z 0-9 _ . -", k->name, MAX_CUSTOM);
+	return store(FIELD(ld, k, char *), name);
+}
+
+/* An absolute path where "%u" (the local name) is the only % sequence. */
+static int
+set_home(struct load *ld, const struct keydef *k, const char *v)
+{
+	const char *p;
+
+	if (v[0] != '/' || strchr(v, ':') != NULL)
+		return bad(ld, "%s: must be an absolute path without \":\"",
+		    k->name);
+	for (p = strchr(v, '%'); p != NULL; p = strchr(p + 2, '%'))
+		if (p[1] != 'u')
+			return bad(ld, "%s: %%u is the only %% sequence "
+			    "allowed", k->name);
+	return store(FIELD(ld, k, char *), v);
+}
+
+static void
+group_map_free(struct ar_group_map *m)
+{
+	size_t i;
+
+	for (i = 0; m->rule != NULL && i < m->n; i++) {
+		free(m->rule[i].permission);
+		free(m->rule[i].org_id);
+		free(m->rule[i].group);
+	}
+	free(m->rule);
+	m->rule = NULL;
+	m->n = 0;
+}
+
+/* One rule of group_map: "PERMISSION:GROUP" or "org:ORG_ID:GROUP". */
+static int
+parse_group_rule(struct load *ld, const struct keydef *k, char *item,
+    struct ar_group_rule *rule)
+{
+	char *group = strrchr(item, ':');
+
+	if (group == NULL || group == item)
+		return bad(ld, "%s: items must be PERMISSION:GROUP or "
+		    "org:ORG_ID:GROUP", k->name);
+	*group++ = '\0';
+	if (!ar_name_ok(group))
+		return bad(ld, "%s: group names must match "
+		    "[a-z_][a-z0-9_.-]{0,31}", k->name);
+	if (has_prefix(item, "org:")) {
+		if (!id_ok(item + 4, "org_"))
+			return bad(ld, "%s: org:ORG_ID needs an id starting "
+			    "with org_", k->name);
+		rule->org_id = ar_strdup(item + 4);
+	} else {
+		if (strchr(item, ':') != NULL || has_ctl(item))
+			return bad(ld, "%s: items must be PERMISSION:GROUP or "
+			    "org:ORG_ID:GROUP", k->name);
+		rule->permission = ar_strdup(item);
+	}
+	rule->group = ar_strdup(group);
+	if ((rule->org_id == NULL && rule->permission == NULL) ||
+	    rule->group == NULL)
+		return AR_ERR_NOMEM;
+	return AR_OK;
+}
+
+static int
+set_group_map(struct load *ld, const struct keydef *k, const char *v)
+{
+	struct ar_group_map m = { NULL, 0 };
+	char *copy = NULL, *p, *item;
+	int r = AR_ERR_INTERNAL;
+	size_t n = 1;
+
+	for (p = (char *)v; *p != '\0'; p++)
+		n += *p == ',';
+	if ((copy = ar_strdup(v)) == NULL ||
+	    (m.rule = calloc(n, sizeof(*m.rule))) == NULL) {
+		r = AR_ERR_NOMEM;
+		goto out;
+	}
+	for (p = copy; p != NULL; ) {
+		item = trim(strsep(&p, ","));
+		if (*item == '\0') {
+			r = bad(ld, "%s: empty item in list", k->name);
+			goto out;
+		}
+		r = parse_group_rule(ld, k, item, &m.rule[m.n++]);
+		if (r != AR_OK)
+			goto out;
+	}
+	group_map_free(&ld->c.group_map);
+	ld->c.group_map = m;
+	m.rule = NULL;	/* transferred */
+	r = AR_OK;
+ out:
+	group_map_free(&m);
+	free(copy);
+	return r;
 }
 
 static int
@@ -933,6 +1115,11 @@ ar_conf_free(struct ar_conf *conf)
 	free(conf->prompt);
 	free(conf->helper);
 	free(conf->cache_dir);
+	free(conf->uid_attr);
+	free(conf->home_dir);
+	free(conf->shell);
+	group_map_free(&conf->group_map);
+	free(conf->ssh_keys_attr);
 	explicit_bzero(conf, sizeof(*conf));
 }
 

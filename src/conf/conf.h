@@ -22,6 +22,21 @@ enum ar_map_by {
 	AR_MAP_FILE		/* only the user_map_file */
 };
 
+/*
+ * One group_map rule: members holding permission (or, for org rules,
+ * members of org_id) get the supplementary group named group.
+ */
+struct ar_group_rule {
+	char	*permission;	/* PERMISSION:GROUP, or NULL for org rules */
+	char	*org_id;	/* org:ORG_ID:GROUP, or NULL */
+	char	*group;		/* a valid account/group name */
+};
+
+struct ar_group_map {
+	struct ar_group_rule	*rule;
+	size_t			 n;
+};
+
 /* A parsed comma list: n items, each a malloc'ed string. */
 struct ar_list {
 	char	**item;
@@ -51,11 +66,11 @@ struct ar_conf {
 	struct ar_list	 require_permission;
 	struct ar_list	 require_org;
 
-	long		 min_uid;	/* default 1000 */
-	long		 leeway;	/* seconds, 0..300, default 30 */
-	long		 max_token_age;	/* seconds, 0 = off */
+	int64_t		 min_uid;	/* default 1000 */
+	int64_t		 leeway;	/* seconds, 0..300, default 30 */
+	int64_t		 max_token_age;	/* seconds, 0 = off */
 	int		 verify_session; /* bool */
-	long		 timeout;	/* seconds, 1..60, default 10 */
+	int64_t		 timeout;	/* seconds, 1..60, default 10 */
 
 	char		*ca_file;	/* or NULL */
 	char		*ca_dir;	/* or NULL: system directory */
@@ -64,6 +79,26 @@ struct ar_conf {
 	int		 debug;		/* bool */
 	char		*helper;	/* default AR_DEFAULT_HELPER */
 	char		*cache_dir;	/* default AR_DEFAULT_CACHE_DIR */
+	int64_t		 jwks_max_stale; /* seconds a stale JWKS may serve */
+
+	/* Outages (fast failure, cached credentials, account cache). */
+	int64_t		 offline_timeout;	/* seconds, 0 = off */
+	int		 cache_credentials;	/* bool */
+	int64_t		 offline_credentials_expiration; /* days, 0 = none */
+	int64_t		 offline_failed_login_attempts;	/* 1.. */
+	int64_t		 account_cache_timeout;	/* seconds, 0 = off */
+
+	/* The directory (authrocket-sync, NSS, authrocket-keys). */
+	int		 directory;	/* bool: the module consults it */
+	uint32_t	 uid_min;	/* uid_range, inclusive */
+	uint32_t	 uid_max;
+	char		*uid_attr;	/* NAME of custom:NAME, or NULL */
+	char		*home_dir;	/* "%u" is the local name */
+	char		*shell;		/* absolute path */
+	struct ar_group_map group_map;
+	char		*ssh_keys_attr;	/* NAME of custom:NAME, or NULL */
+	int64_t		 sync_max_drop;	/* percent, 0..100 */
+	int		 adopt_local;	/* bool */
 };
 
 /* One row of the key table, for the CLI and the man-page test. */

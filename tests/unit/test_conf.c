@@ -880,6 +880,82 @@ test_values(void)
 	BAD("contains control characters", HSLINE "prompt = a\x7f\n", NULL);
 }
 
+/* The directory and outage keys: one row per rule. */
+static void
+test_directory_keys(void)
+{
+	static const struct {
+		const char	*line;
+		const char	*want;	/* detail, or NULL for accepted */
+	} rows[] = {
+		{ "uid_range = 2000-3000\n", NULL },
+		{ "uid_range = 3000-2000\n", "uid_range: must be LOW-HIGH" },
+		{ "uid_range = 999-3000\n", "uid_range: must be LOW-HIGH" },
+		{ "uid_range = 2000-4294967295\n", "uid_range: must be" },
+		{ "uid_range = 2000\n", "uid_range: must be LOW-HIGH" },
+		{ "uid_range = 2000-3000x\n", "uid_range: must be LOW-HIGH" },
+		{ "uid_attr = custom:uid\n", NULL },
+		{ "uid_attr = uid\n", "uid_attr: must be custom:NAME" },
+		{ "uid_attr = custom:\n", "uid_attr: must be custom:NAME" },
+		{ "ssh_keys_attr = custom:ssh keys\n", "ssh_keys_attr: must be" },
+		{ "home_dir = /srv/home/%u\n", NULL },
+		{ "home_dir = home/%u\n", "home_dir: must be an absolute path" },
+		{ "home_dir = /home/%s\n", "home_dir: %u is the only" },
+		{ "home_dir = /home/a:b\n", "home_dir: must be an absolute" },
+		{ "shell = bash\n", "shell: must be an absolute path" },
+		{ "group_map = sudo:sudo, org:org_abc:staff\n", NULL },
+		{ "group_map = sudo\n", "group_map: items must be" },
+		{ "group_map = sudo:Sudo\n", "group_map: group names must" },
+		{ "group_map = org:abc:staff\n", "group_map: org:ORG_ID needs" },
+		{ "group_map = a:b:c\n", "group_map: items must be" },
+		{ "group_map = sudo:sudo,\n", "group_map: empty item" },
+		{ "sync_max_drop = 101\n", "sync_max_drop: must be an integer" },
+		{ "offline_failed_login_attempts = 0\n",
+		    "offline_failed_login_attempts: must be an integer" },
+		{ "offline_timeout = 3601\n", "offline_timeout: must be" },
+		{ "account_cache_timeout = 0\n", NULL },
+		{ "jwks_max_stale = 0\n", NULL },
+		{ "directory = maybe\n", "directory: must be yes, no" },
+	};
+	char text[512];
+	size_t i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		snprintf(text, sizeof(text), "%s%s", V1BASE, rows[i].line);
+		if (rows[i].want == NULL)
+			GOOD(text, NULL);
+		else
+			BAD(rows[i].want, text, NULL);
+	}
+}
+
+static void
+test_directory_defaults(void)
+{
+	struct ar_conf c;
+
+	T_EQ_INT(load(&c, V1BASE "group_map = sudo:sudo, org:org_x1:staff\n",
+	    0600, NULL), AR_OK);
+	T_EQ_INT(c.uid_min, 1879048192u);
+	T_EQ_INT(c.uid_max, 2147352575u);
+	T_EQ_STR(c.home_dir, "/home/%u");
+	T_EQ_STR(c.shell, "/bin/bash");
+	T_EQ_INT(c.directory, 0);
+	T_EQ_INT(c.jwks_max_stale, 604800);
+	T_EQ_INT(c.offline_timeout, 30);
+	T_EQ_INT(c.offline_credentials_expiration, 3);
+	T_EQ_INT(c.offline_failed_login_attempts, 5);
+	T_EQ_INT(c.account_cache_timeout, 300);
+	T_EQ_INT(c.sync_max_drop, 20);
+	T_EQ_INT(c.group_map.n, 2);
+	T_EQ_STR(c.group_map.rule[0].permission, "sudo");
+	T_EQ_STR(c.group_map.rule[0].group, "sudo");
+	T_CHECK(c.group_map.rule[0].org_id == NULL);
+	T_EQ_STR(c.group_map.rule[1].org_id, "org_x1");
+	T_EQ_STR(c.group_map.rule[1].group, "staff");
+	ar_conf_free(&c);
+}
+
 static void
 test_keys_table(void)
 {
@@ -889,7 +965,12 @@ test_keys_table(void)
 	    "map_by", "user_map_file", "require_permission", "require_org",
 	    "min_uid", "leeway", "max_token_age", "verify_session",
 	    "timeout", "ca_file", "ca_dir", "proxy", "prompt", "debug",
-	    "helper", "cache_dir", NULL };
+	    "helper", "cache_dir", "jwks_max_stale", "offline_timeout",
+	    "cache_credentials", "offline_credentials_expiration",
+	    "offline_failed_login_attempts", "account_cache_timeout",
+	    "directory", "uid_range", "uid_attr", "home_dir", "shell",
+	    "group_map", "ssh_keys_attr", "sync_max_drop", "adopt_local",
+	    NULL };
 	const struct ar_conf_key *k = ar_conf_keys();
 	size_t i, n;
 
@@ -953,6 +1034,8 @@ main(void)
 	T_RUN(test_lists);
 	T_RUN(test_exclusive_and_modes);
 	T_RUN(test_values);
+	T_RUN(test_directory_keys);
+	T_RUN(test_directory_defaults);
 	T_RUN(test_keys_table);
 	cleanup();
 	return t_done("test_conf");
