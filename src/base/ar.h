@@ -70,6 +70,9 @@ typedef void ar_log_fn(void *arg, int prio, const char *line);
 typedef int ar_prompt_fn(void *arg, int style, const char *text,
     char **reply);
 
+/* The wall clock, a seam: returns the current unix time. */
+typedef time_t ar_clock_fn(void *arg);
+
 /*
  * Per-call context: lives on the stack of the entry point.  The strings
  * are borrowed from the caller and must outlive the context.
@@ -79,7 +82,9 @@ struct ar_ctx {
 	const char	*user;		/* PAM_USER, may be NULL */
 	const char	*rhost;		/* PAM_RHOST, may be NULL */
 	const char	*phase;		/* "auth", "account", "check" */
-	time_t		 now;		/* wall clock for token checks */
+	time_t		 now;		/* clock at the last tick */
+	ar_clock_fn	*clock;		/* NULL: now is left as set */
+	void		*clock_arg;
 	uid_t		 owner;		/* owner allowed besides root */
 	int		 debug;		/* from the argument or the config */
 
@@ -98,10 +103,24 @@ struct ar_ctx {
 };
 
 /*
- * Initialise a context: zeroes it, sets now = time(NULL), owner =
- * geteuid() and the given phase.  Never fails.
+ * Initialise a context: zeroes it, sets the clock to the system's wall
+ * clock and reads it into now, owner = geteuid() and the given phase.
+ * Never fails.
  */
 void	ar_ctx_init(struct ar_ctx *ctx, const char *phase);
+
+/*
+ * Read the clock into ctx->now and return it.  Every time check (token
+ * exp/nbf/iat, cache ages, membership expiry) uses ctx->now, so the flow
+ * calls this whenever an answer arrives: after the prompt returned and
+ * after each reply from AuthRocket.  A prompt may stay open for minutes;
+ * the clock read before it would stretch a token's life.  With
+ * ctx->clock NULL, now keeps whatever the caller stored (tests).
+ */
+time_t	ar_ctx_tick(struct ar_ctx *ctx);
+
+/* The system's wall clock (time(NULL)), the default ctx->clock. */
+time_t	ar_clock_wall(void *arg);
 
 /*
  * Record a failure: the first call after ar_ctx_init() (or

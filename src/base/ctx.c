@@ -14,9 +14,25 @@ ar_ctx_init(struct ar_ctx *ctx, const char *phase)
 {
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->phase = phase;
-	ctx->now = time(NULL);
+	ctx->clock = ar_clock_wall;
+	(void)ar_ctx_tick(ctx);
 	ctx->owner = geteuid();
 	ctx->err = AR_OK;
+}
+
+time_t
+ar_clock_wall(void *arg)
+{
+	(void)arg;
+	return time(NULL);
+}
+
+time_t
+ar_ctx_tick(struct ar_ctx *ctx)
+{
+	if (ctx->clock != NULL)
+		ctx->now = ctx->clock(ctx->clock_arg);
+	return ctx->now;
 }
 
 void

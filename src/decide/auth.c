@@ -40,6 +40,19 @@ default_prompt(const struct ar_conf *conf)
 	return "AuthRocket password or token: ";
 }
 
+/*
+ * An answer arrived, the person's or AuthRocket's: read the clock again,
+ * so that every time check after it (exp, nbf, iat, max_token_age, cache
+ * ages, membership expiry) is made at this moment, not when the module
+ * started.  A prompt may stand open for minutes (su has no timeout).
+ */
+static int
+answered(struct ar_ctx *ctx, int r)
+{
+	(void)ar_ctx_tick(ctx);
+	return r;
+}
+
 /* Ask once; an absent reply is a conversation error, never a login. */
 static int
 ask(struct ar_ctx *ctx, const char *text, char **reply)
@@ -146,8 +159,8 @@ auth_token(struct ar_ctx *ctx, const struct ar_conf *conf, const char *tok,
 		if (id->session_id == NULL)
 			return ar_fail(ctx, AR_ERR_AUTH, "no_session",
 			    "token carries no session id to verify");
-		if ((r = ar_api_session_live(ctx, conf, id->session_id)) !=
-		    AR_OK)
+		if ((r = answered(ctx, ar_api_session_live(ctx, conf,
+		    id->session_id))) != AR_OK)
 			return r;
 	}
 	return AR_OK;
@@ -204,7 +217,8 @@ auth_password(struct ar_ctx *ctx, const struct ar_conf *conf,
 	}
 	if ((r = ar_map_remote_name(ctx, conf, ctx->user, &name)) != AR_OK)
 		goto out;
-	r = ar_api_authenticate(ctx, conf, name, password, &login);
+	r = answered(ctx, ar_api_authenticate(ctx, conf, name, password,
+	    &login));
 	if (r != AR_OK)
 		goto out;
 	if (login.need_code) {
@@ -213,7 +227,8 @@ auth_password(struct ar_ctx *ctx, const struct ar_conf *conf,
 
 		login.challenge = NULL;
 		ar_login_clear(&login);
-		if ((r = ask(ctx, PROMPT_CODE, &code)) != AR_OK) {
+		if ((r = answered(ctx, ask(ctx, PROMPT_CODE, &code))) !=
+		    AR_OK) {
 			ar_secure_free_str(challenge);
 			goto out;
 		}
@@ -233,8 +248,8 @@ auth_password(struct ar_ctx *ctx, const struct ar_conf *conf,
 			    "empty or overlong verification code");
 			goto out;
 		}
-		r = ar_api_authenticate_code(ctx, conf, name, challenge, code,
-		    &login);
+		r = answered(ctx, ar_api_authenticate_code(ctx, conf, name,
+		    challenge, code, &login));
 		ar_secure_free_str(challenge);
 		if (r != AR_OK)
 			goto out;
@@ -284,7 +299,8 @@ auth_password(struct ar_ctx *ctx, const struct ar_conf *conf,
 		struct ar_identity fresh;
 
 		memset(&fresh, 0, sizeof(fresh));
-		r = ar_api_get_user(ctx, conf, id->user_id, &fresh);
+		r = answered(ctx, ar_api_get_user(ctx, conf, id->user_id,
+		    &fresh));
 		if (r == AR_OK && (id->username == NULL ||
 		    (fresh.username != NULL &&
 		    strcmp(id->username, fresh.username) == 0))) {
@@ -330,7 +346,7 @@ need_memberships(struct ar_ctx *ctx, const struct ar_conf *conf,
 	if (id->user_id == NULL)
 		return ar_fail(ctx, AR_ERR_DENIED, "memberships_unknown",
 		    "no user id to look memberships up");
-	return ar_api_memberships(ctx, conf, id);
+	return answered(ctx, ar_api_memberships(ctx, conf, id));
 }
 
 /* The identity must name exactly the account being logged into. */
@@ -375,8 +391,8 @@ ar_auth_authenticate(struct ar_ctx *ctx, const struct ar_conf *conf,
 		    conf->loginrocket_url);
 		tell(ctx, AR_PROMPT_INFO, msg);
 	}
-	if ((r = ask(ctx, default_prompt(conf),
-	    &input)) != AR_OK)
+	if ((r = answered(ctx, ask(ctx, default_prompt(conf), &input))) !=
+	    AR_OK)
 		goto out;
 	if (*input == '\0') {
 		r = ar_fail(ctx, AR_ERR_AUTH, "empty_input", "empty input");
@@ -437,12 +453,13 @@ account_lookup(struct ar_ctx *ctx, const struct ar_conf *conf,
 	int r;
 
 	if (prior != NULL && prior->user_id != NULL) {
-		r = ar_api_get_user(ctx, conf, prior->user_id, id);
+		r = answered(ctx, ar_api_get_user(ctx, conf, prior->user_id,
+		    id));
 	} else {
 		if ((r = ar_map_remote_name(ctx, conf, ctx->user, &name)) !=
 		    AR_OK)
 			return r;
-		r = ar_api_get_user(ctx, conf, name, id);
+		r = answered(ctx, ar_api_get_user(ctx, conf, name, id));
 		free(name);
 	}
 	if (r != AR_OK)

@@ -25,7 +25,8 @@ int	ar_token_peek_kid(struct ar_ctx *ctx, const char *tok, size_t len,
 	    char **kid);
 
 /*
- * Verify a token against key and conf at ctx->now:
+ * Verify a token against key and conf at ctx->now (the flow reads the
+ * clock into it when the token arrives, see ar_ctx_tick()):
  *  - grammar: exactly three non-empty base64url segments (no padding, no
  *    other characters), total length <= AR_MAX_TOKEN;
  *  - header: strict JSON object, no duplicate members, "alg" exactly the

@@ -317,7 +317,8 @@ class T:
     # -- PAM ----------------------------------------------------------------
     def pam(self, user, answers=(), conf=None, args=(), phases=("auth", "account"),
             service="artest", rhost=None, stack=None, env=None, timeout=60,
-            silent=False, switch_user=None, answer_delay_ms=0):
+            silent=False, switch_user=None, answer_delay_ms=0,
+            answer_delays_ms=()):
         confdir = self.tmp / "pam.d"
         confdir.mkdir(exist_ok=True)
         mod = str(self.env.build / "pam_authrocket.so")
@@ -346,6 +347,9 @@ class T:
             argv += ["--switch-user", switch_user]
         if answer_delay_ms:
             argv += ["--answer-delay-ms", str(answer_delay_ms)]
+        if answer_delays_ms:
+            argv += ["--answer-delays-ms",
+                     ",".join(str(int(d)) for d in answer_delays_ms)]
         inp = "".join(a + "\n" for a in answers)
         t0 = time.monotonic()
         p = subprocess.run(argv, input=inp.encode("utf-8", "surrogateescape"),

@@ -224,9 +224,10 @@ main(int argc, char **argv)
 			ctx.rhost = argv[++i];
 		else if (strcmp(argv[i], "--service") == 0)
 			ctx.service = argv[++i];
-		else if (strcmp(argv[i], "--now") == 0)
+		else if (strcmp(argv[i], "--now") == 0) {
+			ctx.clock = NULL;	/* a fixed time */
 			ctx.now = (time_t)strtoll(argv[++i], NULL, 10);
-		else
+		} else
 			usage();
 	}
 	if (i >= argc)

@@ -18,6 +18,7 @@ static FILE *logfp;
 static char **answers;
 static size_t n_answers, answer_cursor;
 static int quiet, pamflags, answer_delay_ms;
+static long answer_delays_ms[16];	/* before the Nth answer */
 
 static void
 log_line(int pri, const char *fmt, va_list ap)
@@ -106,6 +107,11 @@ conv(int n, const struct pam_message **msg, struct pam_response **resp,
 			/* A person taking their time at later prompts. */
 			if (answer_cursor > 0 && answer_delay_ms > 0)
 				usleep((useconds_t)answer_delay_ms * 1000);
+			/* ...or at any prompt, the first one included. */
+			if (answer_cursor < 16 &&
+			    answer_delays_ms[answer_cursor] > 0)
+				usleep((useconds_t)answer_delays_ms[
+				    answer_cursor] * 1000);
 			r[i].resp = strdup(answers[answer_cursor++]);
 			break;
 		case PAM_ERROR_MSG:
@@ -179,7 +185,8 @@ usage(void)
 	fprintf(stderr, "usage: pamdrive --service S --confdir D --user U "
 	    "[--rhost H] [--phases auth,account,setcred] [--repeat N] "
 	    "[--log FILE] [--resident MODULE,...] [--quiet] [--silent] "
-	    "[--switch-user NAME] [--answer-delay-ms N]\n");
+	    "[--switch-user NAME] [--answer-delay-ms N] "
+	    "[--answer-delays-ms N,N,...]\n");
 	exit(2);
 }
 
@@ -216,7 +223,19 @@ main(int argc, char **argv)
 			switch_user = argv[++i];
 		else if (i + 1 < argc && strcmp(argv[i], "--answer-delay-ms") == 0)
 			answer_delay_ms = atoi(argv[++i]);
-		else if (strcmp(argv[i], "--silent") == 0)
+		else if (i + 1 < argc &&
+		    strcmp(argv[i], "--answer-delays-ms") == 0) {
+			char *p = argv[++i];
+			size_t n;
+
+			for (n = 0; n < 16 && *p != '\0'; n++) {
+				answer_delays_ms[n] = strtol(p, &p, 10);
+				if (*p == ',')
+					p++;
+				else if (*p != '\0')
+					usage();
+			}
+		} else if (strcmp(argv[i], "--silent") == 0)
 			pamflags |= PAM_SILENT;
 		else
 			usage();
