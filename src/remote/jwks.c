@@ -375,6 +375,37 @@ tried_recently(struct ar_ctx *ctx, const struct ar_conf *conf,
 	return recent;
 }
 
+/*
+ * May a cached document that is no longer fresh still be used, now that
+ * fetching failed (why)?  Only while it is at most jwks_max_stale seconds
+ * old: a key AuthRocket revoked must stop working some day even while the
+ * JWKS cannot be fetched.  A document dated in the future has no age we
+ * can trust, and is refused as well.
+ */
+static int
+stale_usable(struct ar_ctx *ctx, const struct ar_conf *conf, time_t mtime,
+    const char *why)
+{
+	long long age = (long long)ctx->now - (long long)mtime;
+
+	if (mtime <= ctx->now + JWKS_CLOCK_SLACK && age >= 0 &&
+	    age <= conf->jwks_max_stale) {
+		ar_log(ctx, AR_LOG_WARNING, "jwks: %s; using cached keys from "
+		    "%lld s ago", why, age);
+		return AR_OK;
+	}
+	if (mtime > ctx->now + JWKS_CLOCK_SLACK)
+		ar_log(ctx, AR_LOG_ERR, "jwks: %s, and the cached keys are "
+		    "dated %lld s in the future: not used", why, -age);
+	else
+		ar_log(ctx, AR_LOG_ERR, "jwks: %s, and the cached keys are "
+		    "%lld s old, older than jwks_max_stale (%lld s): not used",
+		    why, age, (long long)conf->jwks_max_stale);
+	return ar_fail(ctx, AR_ERR_UNAVAIL, "jwks_too_stale",
+	    "jwks: cached keys are %lld s old and jwks_max_stale is %lld s",
+	    age, (long long)conf->jwks_max_stale);
+}
+
 /* Fetch the document; on AR_OK it is at least an object with "keys". */
 static int
 fetch_doc(struct ar_ctx *scratch, const struct ar_conf *conf, char **doc,
@@ -411,7 +442,7 @@ ar_jwks_key(struct ar_ctx *ctx, const struct ar_conf *conf,
     const char *kid, struct ar_key *key)
 {
 	struct ar_ctx scratch;
-	char name[64], mark[64], *doc = NULL, *fresh_doc = NULL;
+	char name[64], mark[64], *doc = NULL, *fresh_doc = NULL, why[300];
 	size_t len = 0, fresh_len = 0;
 	time_t mtime = 0;
 	int have, fresh = 0, r = AR_ERR_INTERNAL;
@@ -438,10 +469,10 @@ ar_jwks_key(struct ar_ctx *ctx, const struct ar_conf *conf,
 		if (tried_recently(ctx, conf, mark))
 			goto adopt_out;
 	} else if (have && tried_recently(ctx, conf, mark)) {
-		ar_log(ctx, AR_LOG_DEBUG, "jwks: cached keys are %lld s old; "
-		    "the last fetch was tried less than %d s ago",
-		    (long long)(ctx->now - mtime), AR_JWKS_REFETCH_MIN);
-		r = ar_jwks_find(ctx, doc, len, kid, key);
+		snprintf(why, sizeof(why), "the last fetch was tried less "
+		    "than %d s ago", AR_JWKS_REFETCH_MIN);
+		if ((r = stale_usable(ctx, conf, mtime, why)) == AR_OK)
+			r = ar_jwks_find(ctx, doc, len, kid, key);
 		goto out;
 	}
 	/* Mark the attempt first: a failing AuthRocket is asked rarely. */
@@ -450,6 +481,8 @@ ar_jwks_key(struct ar_ctx *ctx, const struct ar_conf *conf,
 		ar_log(ctx, AR_LOG_WARNING, "jwks: %s", scratch.detail);
 	scratch_init(&scratch, ctx);
 	r = fetch_doc(&scratch, conf, &fresh_doc, &fresh_len);
+	/* The reply (or the failure) arrived now: ages count from here. */
+	(void)ar_ctx_tick(ctx);
 	if (r == AR_OK) {
 		struct ar_ctx wscratch;
 
@@ -464,11 +497,10 @@ ar_jwks_key(struct ar_ctx *ctx, const struct ar_conf *conf,
 	if (r == AR_ERR_NOMEM || !have)
 		goto adopt_out;
 	/* Keep logging in with the keys we had while AuthRocket is away. */
-	ar_log(ctx, AR_LOG_WARNING, "jwks: cannot fetch %s (%s); using cached "
-	    "keys from %lld s ago", conf->jwks_url,
-	    scratch.reason != NULL ? scratch.reason : "error",
-	    (long long)(ctx->now - mtime));
-	r = ar_jwks_find(ctx, doc, len, kid, key);
+	snprintf(why, sizeof(why), "cannot fetch %s (%s)", conf->jwks_url,
+	    scratch.reason != NULL ? scratch.reason : "error");
+	if ((r = stale_usable(ctx, conf, mtime, why)) == AR_OK)
+		r = ar_jwks_find(ctx, doc, len, kid, key);
 	goto out;
 adopt_out:
 	adopt(ctx, &scratch, r);

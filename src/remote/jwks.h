@@ -27,7 +27,10 @@ int	ar_jwks_find(struct ar_ctx *ctx, const char *doc, size_t len,
  * most once per AR_JWKS_REFETCH_MIN seconds; when the fetch fails a stale
  * cached document is still used (with a warning), and a stale document
  * is used without a new attempt within AR_JWKS_REFETCH_MIN seconds of the
- * last one.  Ages are measured against ctx->now.  Errors: as
+ * last one, either only while it is at most conf->jwks_max_stale seconds
+ * old (else AR_ERR_UNAVAIL "jwks_too_stale"; a document dated in the
+ * future is never used stale).  Ages are measured against ctx->now, which
+ * is read again (ar_ctx_tick()) when a fetch returns.  Errors: as
  * ar_jwks_find(), plus AR_ERR_UNAVAIL when neither cache nor network has
  * a document, AR_ERR_CONFIG when jwks_url is unset or the cache directory
  * is unsafe (see ar_cache_read()).  A failure to write the cache is only

@@ -175,6 +175,58 @@ def test_stale_cache_used_when_fetch_fails(t):
         m.control({"reset": True})
 
 
+def test_stale_keys_have_a_maximum_age(t):
+    """Stale keys serve while fetching fails, but only up to
+    jwks_max_stale seconds: a key revoked in AuthRocket stops working."""
+    m = t.env.mock
+    cfg, cache, doc, mark = setup(t, jwks_max_stale=TTL + 600)
+    try:
+        t.eq(jwks(t, cfg, "k1")["result"], "ok", "cached")
+        m.control({"jwks_status": 500})
+        age(os.path.join(cache, doc), TTL + 500)
+        age(os.path.join(cache, mark), TTL + 500)
+        t.eq(jwks(t, cfg, "k1")["result"], "ok", "within jwks_max_stale")
+        age(os.path.join(cache, doc), TTL + 700)
+        age(os.path.join(cache, mark), TTL + 700)
+        m.clear()
+        out = jwks(t, cfg, "k1")
+        t.eq(out["result"], "unavailable", "older than jwks_max_stale")
+        t.eq(out["reason"], "jwks_too_stale", "reason")
+        t.contains(out["_stderr"], "older than jwks_max_stale", "logged")
+        t.eq(len(jwks_requests(m)), 1, "the fetch was tried first")
+        # The same right after that attempt, without another one.
+        m.clear()
+        t.eq(jwks(t, cfg, "k1")["reason"], "jwks_too_stale", "again")
+        t.eq(jwks_requests(m), [], "no new attempt")
+    finally:
+        m.control({"reset": True})
+
+
+def test_stale_keys_default_limit_through_pam(t):
+    """Through libpam: the default limit (7 days) turns a login with old
+    cached keys and an unreachable JWKS into PAM_AUTHINFO_UNAVAIL."""
+    import tokens
+    m = t.env.mock
+    cfg, cache, doc, mark = setup(t)
+    tok = t.mint("RS256", t.env.keys["rsa"], tokens.v2("alice"),
+                 header={"alg": "RS256", "typ": "JWT", "kid": "k1"})
+    try:
+        t.eq(t.pam("alice", [tok], cfg).auth, "PAM_SUCCESS", "online")
+        m.control({"jwks_status": 500})
+        age(os.path.join(cache, doc), 6 * 86400)
+        age(os.path.join(cache, mark), 6 * 86400)
+        t.eq(t.pam("alice", [tok], cfg).auth, "PAM_SUCCESS", "6 days old")
+        age(os.path.join(cache, doc), 90 * 86400)
+        age(os.path.join(cache, mark), 90 * 86400)
+        r = t.pam("alice", [tok], cfg, args=["debug"])
+        t.eq(r.auth, "PAM_AUTHINFO_UNAVAIL", "90 days old")
+        t.contains(r.log, "reason=jwks_too_stale", "deny reason")
+        t.contains(r.log, "older than jwks_max_stale", "log detail")
+        t.absent(r.log, "allow user=", "no allow")
+    finally:
+        m.control({"reset": True})
+
+
 def test_stale_cache_offline(t):
     m = t.env.start_mock()
     cfg, cache, doc, mark = setup(t, mock=m)

@@ -213,6 +213,7 @@ static void
 setup(struct ar_ctx *ctx, struct ar_conf *conf, const char *dir)
 {
 	ar_ctx_init(ctx, "auth");
+	ctx->clock = NULL;	/* time stands still unless a test moves it */
 	ctx->now = NOW;
 	ctx->log = log_capture;
 	logbuf[0] = '\0';
@@ -222,6 +223,14 @@ setup(struct ar_ctx *ctx, struct ar_conf *conf, const char *dir)
 	/* A helper that always fails: every fetch attempt is unavailable. */
 	conf->helper = "/bin/false";
 	conf->timeout = 2;
+	conf->jwks_max_stale = 604800;
+}
+
+/* A clock for a fetch that takes *arg seconds: read after the fetch. */
+static time_t
+slow_fetch_clock(void *arg)
+{
+	return (time_t)(NOW + *(const long *)arg);
 }
 
 /* mtime of a cache entry, or -1 when absent. */
@@ -331,13 +340,61 @@ test_cache_rules(void)
 	T_EQ_INT(ar_jwks_key(&ctx, &conf, "k1", &key), AR_OK);
 	ar_key_free(&key);
 	T_EQ_INT(entry_mtime(dir, mark), NOW);
-	/* A document from the future counts as stale, not fresh. */
+	/*
+	 * A document from the future counts as stale, not fresh, and its
+	 * age cannot be known: not used when the fetch fails.
+	 */
 	put(dir, doc, jwks, NOW + 100000);
 	setup(&ctx, &conf, dir);
 	ctx.now = NOW + 1000;
+	T_EQ_INT(ar_jwks_key(&ctx, &conf, "k1", &key), AR_ERR_UNAVAIL);
+	T_EQ_STR(ctx.reason, "jwks_too_stale");
+	T_CHECK(key.data == NULL);
+	T_EQ_INT(entry_mtime(dir, mark), NOW + 1000);
+
+	/* Stale keys are used up to jwks_max_stale seconds, not longer. */
+	put(dir, doc, jwks, NOW - 604800);
+	put(dir, mark, "x", NOW - 3000);
+	setup(&ctx, &conf, dir);
 	T_EQ_INT(ar_jwks_key(&ctx, &conf, "k1", &key), AR_OK);
 	ar_key_free(&key);
-	T_EQ_INT(entry_mtime(dir, mark), NOW + 1000);
+	put(dir, doc, jwks, NOW - 604801);
+	put(dir, mark, "x", NOW - 3000);
+	setup(&ctx, &conf, dir);
+	logbuf[0] = '\0';
+	T_EQ_INT(ar_jwks_key(&ctx, &conf, "k1", &key), AR_ERR_UNAVAIL);
+	T_EQ_STR(ctx.reason, "jwks_too_stale");
+	T_CHECK(key.data == NULL);
+	T_CHECK(strstr(logbuf, "older than jwks_max_stale") != NULL);
+	/* ...also without a new attempt right after a failed one. */
+	setup(&ctx, &conf, dir);
+	ctx.now = NOW + 5;
+	T_EQ_INT(ar_jwks_key(&ctx, &conf, "k1", &key), AR_ERR_UNAVAIL);
+	T_EQ_STR(ctx.reason, "jwks_too_stale");
+	T_EQ_INT(entry_mtime(dir, mark), NOW);
+	/* jwks_max_stale 0: stale keys are never used. */
+	put(dir, doc, jwks, NOW - AR_JWKS_TTL - 1);
+	put(dir, mark, "x", NOW - 3000);
+	setup(&ctx, &conf, dir);
+	conf.jwks_max_stale = 0;
+	T_EQ_INT(ar_jwks_key(&ctx, &conf, "k1", &key), AR_ERR_UNAVAIL);
+	T_EQ_STR(ctx.reason, "jwks_too_stale");
+	/*
+	 * The age counts when the failed fetch returned: a fetch that took
+	 * 20 s makes keys 10 s short of the limit too old.
+	 */
+	{
+		long took = 20;
+
+		put(dir, doc, jwks, NOW - 604790);
+		put(dir, mark, "x", NOW - 3000);
+		setup(&ctx, &conf, dir);
+		ctx.clock = slow_fetch_clock;
+		ctx.clock_arg = &took;
+		T_EQ_INT(ar_jwks_key(&ctx, &conf, "k1", &key), AR_ERR_UNAVAIL);
+		T_EQ_STR(ctx.reason, "jwks_too_stale");
+		T_EQ_INT(ctx.now, NOW + 20);
+	}
 
 	/* A broken cached document is refetched, and fails closed. */
 	put(dir, doc, "{\"keys\":", NOW);
