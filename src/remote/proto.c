@@ -12,6 +12,67 @@
 
 #define AR_PROTO_END		"end"
 #define AR_PROTO_MAX_DIGITS	10	/* enough for AR_PROTO_MAX_SIZE */
+#define AR_PROTO_MAX_NUMBER	19	/* digits of a long long */
+
+/*
+ * The rules both sides share, so that the encoder never writes what the
+ * decoder refuses and the decoder takes nothing the encoder cannot write:
+ * only these names may repeat, only these may hold a NUL byte, and these
+ * are numbers, written in canonical decimal (no sign but a leading minus,
+ * no leading zero, no "-0").
+ */
+static const char *const repeatable[] = { "header", NULL };
+static const char *const binary[] = { "body", NULL };
+static const char *const numeric[] = { "status", "time_ms", "timeout_ms",
+    "max_body", NULL };
+
+static int
+listed(const char *const *list, const char *name)
+{
+	for (; *list != NULL; list++)
+		if (strcmp(*list, name) == 0)
+			return 1;
+	return 0;
+}
+
+/* Is v[0..len) a canonical decimal long long? */
+static int
+canonical_number(const char *v, size_t len)
+{
+	size_t i = 0, digits;
+
+	if (len > 0 && v[0] == '-')
+		i = 1;
+	digits = len - i;
+	if (digits == 0 || digits > AR_PROTO_MAX_NUMBER ||
+	    (v[i] == '0' && (digits > 1 || i == 1)))
+		return 0;
+	for (; i < len; i++)
+		if (v[i] < '0' || v[i] > '9')
+			return 0;
+	return 1;
+}
+
+/*
+ * May field name with value v[0..len) follow the n fields of m?  NULL if
+ * so, else why not.
+ */
+static const char *
+field_refused(const struct ar_msg *m, size_t n, const char *name,
+    const char *v, size_t len)
+{
+	size_t i;
+
+	if (!listed(repeatable, name))
+		for (i = 0; i < n; i++)
+			if (strcmp(m->f[i].name, name) == 0)
+				return "repeated field";
+	if (!listed(binary, name) && len > 0 && memchr(v, '\0', len) != NULL)
+		return "NUL byte in a text field";
+	if (listed(numeric, name) && !canonical_number(v, len))
+		return "number not in canonical decimal";
+	return NULL;
+}
 
 /* Length of a valid field name at s (up to n bytes), or 0. */
 static size_t
@@ -47,7 +108,8 @@ ar_msg_add(struct ar_msg *m, const char *name, const char *val, size_t len)
 	/* "end" would cut the message short when encoded. */
 	if (!name_ok(name) || strcmp(name, AR_PROTO_END) == 0 ||
 	    m->n >= AR_PROTO_MAX_FIELDS || (val == NULL && len != 0) ||
-	    len > AR_PROTO_MAX_SIZE)
+	    len > AR_PROTO_MAX_SIZE ||
+	    field_refused(m, m->n, name, val, len) != NULL)
 		return AR_ERR_INTERNAL;
 	if ((copy = malloc(len + 1)) == NULL)
 		return AR_ERR_NOMEM;
@@ -99,18 +161,14 @@ ar_msg_get(const struct ar_msg *m, const char *name, size_t *len)
 long long
 ar_msg_get_int(const struct ar_msg *m, const char *name, long long def)
 {
-	const char *v, *p;
+	const char *v;
 	char *end;
 	size_t len;
 	long long x;
 
-	if ((v = ar_msg_get(m, name, &len)) == NULL || len == 0 ||
-	    len > 20)
-		return def;
-	/* Digits with an optional minus sign, nothing else. */
-	p = v[0] == '-' ? v + 1 : v;
-	if (*p == '\0' || strspn(p, "0123456789") != strlen(p) ||
-	    strlen(v) != len)
+	/* One spelling per number: "0200" is not 200. */
+	if ((v = ar_msg_get(m, name, &len)) == NULL ||
+	    !canonical_number(v, len))
 		return def;
 	errno = 0;
 	x = strtoll(v, &end, 10);
@@ -179,6 +237,8 @@ ar_msg_decode(struct ar_ctx *ctx, const char *buf, size_t len,
 {
 	struct ar_field *f;
 	size_t pos = 0, nstart, nlen, dstart, vlen, nfield = 0;
+	char name[sizeof(f->name)];
+	const char *why;
 	int r = AR_ERR_INTERNAL;
 
 	if (len > AR_PROTO_MAX_SIZE) {
@@ -236,13 +296,19 @@ ar_msg_decode(struct ar_ctx *ctx, const char *buf, size_t len,
 			r = bad_frame(ctx, nfield, "too many fields");
 			goto out;
 		}
+		memcpy(name, buf + nstart, nlen);
+		name[nlen] = '\0';
+		if ((why = field_refused(m, m->n, name, buf + pos, vlen)) !=
+		    NULL) {
+			r = bad_frame(ctx, nfield, why);
+			goto out;
+		}
 		f = &m->f[m->n];
 		if ((f->val = malloc(vlen + 1)) == NULL) {
 			r = AR_ERR_NOMEM;
 			goto out;
 		}
-		memcpy(f->name, buf + nstart, nlen);
-		f->name[nlen] = '\0';
+		memcpy(f->name, name, nlen + 1);
 		if (vlen > 0)
 			memcpy(f->val, buf + pos, vlen);
 		f->val[vlen] = '\0';

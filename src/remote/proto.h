@@ -2,7 +2,11 @@
  * The framing between the module and authrocket-helper: a list of named,
  * binary-safe fields.  Each field is "NAME SP LENGTH LF BYTES LF", NAME
  * [a-z_]{1,15}, LENGTH decimal without leading zeros; the message ends
- * with a field named "end" of length 0.  Names may repeat ("header").
+ * with a field named "end" of length 0.  Only "header" may repeat, only
+ * "body" may hold a NUL byte, and the numbers ("status", "time_ms",
+ * "timeout_ms", "max_body") are canonical decimal (an optional minus, no
+ * leading zero, no "-0").  The encoder and the decoder apply the same
+ * rules: what one refuses the other never produces.
  */
 #ifndef AR_PROTO_H
 #define AR_PROTO_H
@@ -24,7 +28,8 @@ struct ar_msg {
 };
 
 /* Append a copy of val (len bytes).  Errors: AR_ERR_NOMEM,
- * AR_ERR_INTERNAL (bad name or too many fields). */
+ * AR_ERR_INTERNAL (bad name, too many fields, or a field the rules above
+ * refuse: a repeated name, a NUL byte, a number not canonical). */
 int	ar_msg_add(struct ar_msg *m, const char *name, const char *val,
 	    size_t len);
 
@@ -38,7 +43,10 @@ int	ar_msg_add_int(struct ar_msg *m, const char *name, long long v);
 const char *ar_msg_get(const struct ar_msg *m, const char *name,
 	    size_t *len);
 
-/* The first field named name as an integer; def when absent or bad. */
+/*
+ * The first field named name as an integer; def when absent or not a
+ * canonical decimal number that fits a long long.
+ */
 long long ar_msg_get_int(const struct ar_msg *m, const char *name,
 	    long long def);
 

@@ -375,20 +375,26 @@ def test_bad_requests(t):
         "no timeout": base[:2] + base[3:],
         "zero timeout": base[:2] + [("timeout_ms", "0")] + base[3:],
         "unknown field": base + [("insecure", "1")],
-        "repeated url": base + [("url", url)],
         "header injection": base + [("header", "X-A: 1\r\nX-B: 2")],
         "header without colon": base + [("header", "X-A")],
         "space in url": [base[0], ("url", url + " x")] + base[2:],
         "body with GET": base + [("body", "x")],
-        "NUL in url": [base[0], ("url", url + "\0")] + base[2:],
     }
     for what, fields in cases.items():
         r = helper(t, fields)
         transport_error(t, r, "bad_request", what)
     t.eq(m.requests(), [], "nothing reached the mock")
-    # Framing errors: no reply at all, non-zero exit.
+    # Framing errors: no reply at all, non-zero exit.  The framing
+    # itself refuses a repeated field, a NUL byte outside the body and a
+    # number spelled another way than the encoder writes it.
     for what, raw in (("garbage", b"garbage"), ("empty", b""),
                       ("no end", encode(base)[:-7]),
+                      ("repeated url", encode(base + [("url", url)])),
+                      ("NUL in url", encode([base[0], ("url", url + "\0")] +
+                                            base[2:])),
+                      ("timeout with a leading zero",
+                       encode(base[:2] + [("timeout_ms", "01000")] +
+                              base[3:])),
                       ("too large", b"body 2000000\n" + b"x" * 2000000 +
                        b"\nend 0\n\n")):
         r = helper(t, None, raw=raw)

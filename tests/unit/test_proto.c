@@ -1,6 +1,7 @@
 /*
  * Unit tests of the module/helper framing (src/proto.c): round trips,
- * binary values, repeated names, and every way a frame can be malformed.
+ * binary values, repeated names, and every way a frame can be malformed;
+ * the encoder and the decoder refuse the same things.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -120,7 +121,8 @@ test_add_errors(void)
 	T_EQ_INT(ar_msg_add(&m, "null", NULL, 3), AR_ERR_INTERNAL);
 	T_EQ_INT(m.n, 1);
 	for (i = 1; i < AR_PROTO_MAX_FIELDS; i++) {
-		snprintf(name, sizeof(name), "f%c", 'a' + i % 26);
+		snprintf(name, sizeof(name), "f%c%c", 'a' + i / 26,
+		    'a' + i % 26);
 		T_CHECK(ar_msg_add_str(&m, name, "v") == AR_OK);
 	}
 	T_EQ_INT(m.n, AR_PROTO_MAX_FIELDS);
@@ -131,7 +133,7 @@ test_add_errors(void)
 static void
 test_framing_errors(void)
 {
-	char many[AR_PROTO_MAX_FIELDS * 8 + 64];
+	char many[AR_PROTO_MAX_FIELDS * 16 + 64];
 	size_t i, o = 0;
 	struct ar_ctx ctx;
 	struct ar_msg m;
@@ -170,12 +172,13 @@ test_framing_errors(void)
 
 	/* Exactly the maximum number of fields is fine, one more is not. */
 	for (i = 0; i < AR_PROTO_MAX_FIELDS; i++)
-		o += (size_t)snprintf(many + o, sizeof(many) - o, "a 1\nx\n");
+		o += (size_t)snprintf(many + o, sizeof(many) - o,
+		    "header 1\nx\n");
 	snprintf(many + o, sizeof(many) - o, "end 0\n\n");
 	T_EQ_INT(dec(&ctx, many, strlen(many), &m), AR_OK);
 	T_EQ_INT(m.n, AR_PROTO_MAX_FIELDS);
 	ar_msg_clear(&m);
-	snprintf(many + o, sizeof(many) - o, "a 1\nx\nend 0\n\n");
+	snprintf(many + o, sizeof(many) - o, "header 1\nx\nend 0\n\n");
 	expect_bad(many);
 }
 
@@ -246,6 +249,116 @@ test_get_int(void)
 	ar_msg_clear(&m);
 }
 
+/* A frame literal and its length (it may hold NUL bytes). */
+#define FRAME(s)	(s), sizeof(s) - 1
+
+/*
+ * Each row: a frame, its length, whether its field comes twice, and that
+ * field (name, value, length) as given to ar_msg_add(); ok says whether
+ * both sides take it.
+ */
+struct rule_row {
+	const char	*frame;
+	size_t		 len;
+	int		 twice;
+	const char	*name;
+	const char	*val;
+	size_t		 vlen;
+	int		 ok;
+};
+
+/*
+ * Repeated fields, NUL bytes and numbers: the decoder refuses exactly
+ * what the encoder refuses to write.
+ */
+static void
+test_same_rules_both_sides(void)
+{
+	static const struct rule_row rows[] = {
+		/* A reply with two statuses: the first used to win. */
+		{ FRAME("status 3\n200\nstatus 3\n401\nend 0\n\n"), 1,
+		    "status", "401", 3, 0 },
+		{ FRAME("body 1\nx\nbody 1\ny\nend 0\n\n"), 1, "body", "y", 1,
+		    0 },
+		{ FRAME("error 1\nx\nerror 1\ny\nend 0\n\n"), 1, "error", "y",
+		    1, 0 },
+		{ FRAME("url 1\nx\nurl 1\ny\nend 0\n\n"), 1, "url", "y", 1, 0 },
+		/* Only headers repeat. */
+		{ FRAME("header 1\nx\nheader 1\ny\nend 0\n\n"), 1, "header",
+		    "y", 1, 1 },
+		/* Numbers have one spelling. */
+		{ FRAME("status 4\n0200\nend 0\n\n"), 0, "status", "0200", 4,
+		    0 },
+		{ FRAME("status 4\n+200\nend 0\n\n"), 0, "status", "+200", 4,
+		    0 },
+		{ FRAME("status 4\n 200\nend 0\n\n"), 0, "status", " 200", 4,
+		    0 },
+		{ FRAME("status 4\n200 \nend 0\n\n"), 0, "status", "200 ", 4,
+		    0 },
+		{ FRAME("status 2\n-0\nend 0\n\n"), 0, "status", "-0", 2, 0 },
+		{ FRAME("status 0\n\nend 0\n\n"), 0, "status", "", 0, 0 },
+		{ FRAME("status 3\n2e2\nend 0\n\n"), 0, "status", "2e2", 3, 0 },
+		{ FRAME("time_ms 2\n07\nend 0\n\n"), 0, "time_ms", "07", 2, 0 },
+		{ FRAME("timeout_ms 2\n0x\nend 0\n\n"), 0, "timeout_ms", "0x",
+		    2, 0 },
+		{ FRAME("max_body 20\n99999999999999999999\nend 0\n\n"), 0,
+		    "max_body", "99999999999999999999", 20, 0 },
+		{ FRAME("status 1\n0\nend 0\n\n"), 0, "status", "0", 1, 1 },
+		{ FRAME("status 3\n200\nend 0\n\n"), 0, "status", "200", 3, 1 },
+		{ FRAME("time_ms 2\n-1\nend 0\n\n"), 0, "time_ms", "-1", 2, 1 },
+		/* Only the body holds NUL bytes. */
+		{ FRAME("error 3\nx\0y\nend 0\n\n"), 0, "error", "x\0y", 3,
+		    0 },
+		{ FRAME("status 4\n200\0\nend 0\n\n"), 0, "status", "200\0", 4,
+		    0 },
+		{ FRAME("body 3\nx\0y\nend 0\n\n"), 0, "body", "x\0y", 3, 1 },
+	};
+	struct ar_ctx ctx;
+	struct ar_msg m;
+	size_t i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		T_EQ_INT(dec(&ctx, rows[i].frame, rows[i].len, &m),
+		    rows[i].ok ? AR_OK : AR_ERR_UNAVAIL);
+		if (!rows[i].ok) {
+			T_EQ_STR(ctx.reason, "bad_helper_reply");
+			T_EQ_INT(m.n, 0);
+		}
+		ar_msg_clear(&m);
+		/* The same fields through the encoder's front door. */
+		memset(&m, 0, sizeof(m));
+		if (rows[i].twice)
+			T_EQ_INT(ar_msg_add(&m, rows[i].name, rows[i].val,
+			    rows[i].vlen), AR_OK);
+		T_EQ_INT(ar_msg_add(&m, rows[i].name, rows[i].val,
+		    rows[i].vlen), rows[i].ok ? AR_OK : AR_ERR_INTERNAL);
+		ar_msg_clear(&m);
+	}
+}
+
+/* The reply reader takes the status as it was written, or not at all. */
+static void
+test_get_int_canonical(void)
+{
+	struct ar_msg m;
+
+	memset(&m, 0, sizeof(m));
+	/* Names outside the number list: stored, but not read as numbers. */
+	T_EQ_INT(ar_msg_add_str(&m, "a", "0200"), AR_OK);
+	T_EQ_INT(ar_msg_add_str(&m, "b", "-0"), AR_OK);
+	T_EQ_INT(ar_msg_add_str(&m, "c", "+5"), AR_OK);
+	T_EQ_INT(ar_msg_add_str(&m, "d", "9223372036854775807"), AR_OK);
+	T_EQ_INT(ar_msg_add_str(&m, "e", "9223372036854775808"), AR_OK);
+	T_EQ_INT(ar_msg_add_str(&m, "f", "-9223372036854775808"), AR_OK);
+	T_EQ_INT(ar_msg_get_int(&m, "a", -1), -1);
+	T_EQ_INT(ar_msg_get_int(&m, "b", -1), -1);
+	T_EQ_INT(ar_msg_get_int(&m, "c", -1), -1);
+	T_CHECK(ar_msg_get_int(&m, "d", -1) == 9223372036854775807LL);
+	T_EQ_INT(ar_msg_get_int(&m, "e", -1), -1);
+	T_CHECK(ar_msg_get_int(&m, "f", 0) == -9223372036854775807LL - 1);
+	ar_msg_clear(&m);
+}
+
 int
 main(void)
 {
@@ -255,5 +368,7 @@ main(void)
 	T_RUN(test_framing_errors);
 	T_RUN(test_size_caps);
 	T_RUN(test_get_int);
+	T_RUN(test_same_rules_both_sides);
+	T_RUN(test_get_int_canonical);
 	return t_done("test_proto");
 }
