@@ -169,7 +169,11 @@ ar_policy_identity(struct ar_ctx *ctx, const struct ar_conf *conf,
 	for (i = 0; (need_org || need_perm) && !found && i < id->n_memb;
 	    i++) {
 		m = &id->memb[i];
-		if (m->expires_at != 0 && m->expires_at <= (int64_t)ctx->now)
+		/*
+		 * Ended memberships grant nothing; "0" is the start of 1970,
+		 * not "never" (only has_expiry says whether it ends).
+		 */
+		if (m->has_expiry && m->expires_at <= (int64_t)ctx->now)
 			continue;
 		org_ok = !need_org || list_contains(&conf->require_org,
 		    m->org_id);

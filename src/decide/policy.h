@@ -27,8 +27,9 @@ int	ar_policy_local(struct ar_ctx *ctx, const struct ar_conf *conf,
  * Check the identity: when id->have_state, it must be active and human;
  * require_org: a membership in one of the orgs; require_permission: a
  * membership holding one of the permissions (when both are set, one
- * membership must satisfy both); expired memberships (expires_at <=
- * ctx->now) do not count.  When a requirement is set but
+ * membership must satisfy both); expired memberships (has_expiry and
+ * expires_at <= ctx->now, the clock read when the memberships arrived)
+ * do not count.  When a requirement is set but
  * !id->have_memberships the result is AR_ERR_DENIED
  * ("memberships_unknown").
  * Without requirements the memberships are not looked at.  When no

@@ -415,12 +415,15 @@ read_membership(struct ar_ctx *ctx, json_t *item, int form, int err_code,
 	if (v == NULL || json_is_null(v))
 		return AR_OK;
 	if (json_is_integer(v)) {
+		m->has_expiry = 1;
 		m->expires_at = (int64_t)json_integer_value(v);
 		return AR_OK;
 	}
 	if (is_clean_string(v) &&
-	    parse_rfc3339(json_string_value(v), &m->expires_at) == 0)
+	    parse_rfc3339(json_string_value(v), &m->expires_at) == 0) {
+		m->has_expiry = 1;
 		return AR_OK;
+	}
 	return ar_fail(ctx, err_code, reason_for(err_code),
 	    "memberships: expires_at is not a time");
 }

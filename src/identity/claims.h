@@ -67,8 +67,9 @@ int	ar_claims_payload(struct ar_ctx *ctx, const struct ar_conf *conf,
  * exact types (permissions: array of strings; form 3 also accepts null
  * permissions); form 3 "expires_at" is an integer unix time, null, or an
  * RFC 3339 string ("2025-01-31T12:00:00Z", fraction and offset allowed),
- * stored in expires_at (0 = none; expired entries are kept, the caller
- * decides).  On AR_OK any previous memberships of *id are replaced and
+ * stored in expires_at with has_expiry set (null or absent: has_expiry
+ * 0; every time, 0 included, is a time; expired entries are kept, the
+ * caller decides).  On AR_OK any previous memberships of *id are replaced and
  * have_memberships is set (also for an empty array); on error *id is
  * unchanged.  Errors: err_code with reason "bad_claims" (AR_ERR_AUTH) or
  * "bad_json" (any other code), AR_ERR_NOMEM.

@@ -11,7 +11,12 @@ struct ar_membership {
 	char	 *org_id;	/* org_..., may be NULL */
 	char	**perm;		/* permission names */
 	size_t	  n_perm;
-	int64_t	  expires_at;	/* unix time, 0 if none */
+	/*
+	 * Whether the membership ends, and when.  A flag of its own: any
+	 * time, 0 included, is a real time that passes, never "no expiry".
+	 */
+	int	  has_expiry;
+	int64_t	  expires_at;	/* unix time, when has_expiry */
 };
 
 struct ar_attr {

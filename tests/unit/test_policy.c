@@ -221,7 +221,8 @@ test_identity_orgs(void)
 	m[1].org_id = S("org_c");
 	CHECK_ID(&conf, &id, AR_OK, NULL);
 
-	/* Expiry: expires_at <= now does not count, 0 never expires. */
+	/* Expiry: expires_at <= now does not count, 0 included. */
+	m[1].has_expiry = 1;
 	m[1].expires_at = NOW;
 	CHECK_ID(&conf, &id, AR_ERR_DENIED, "no_org");
 	m[1].expires_at = NOW - 1;
@@ -229,6 +230,9 @@ test_identity_orgs(void)
 	m[1].expires_at = NOW + 1;
 	CHECK_ID(&conf, &id, AR_OK, NULL);
 	m[1].expires_at = 0;
+	CHECK_ID(&conf, &id, AR_ERR_DENIED, "no_org");
+	/* Without an expiry it never ends. */
+	m[1].has_expiry = 0;
 	CHECK_ID(&conf, &id, AR_OK, NULL);
 
 	/* An inactive user is refused before memberships are looked at. */
@@ -280,6 +284,7 @@ test_identity_permissions(void)
 	CHECK_ID(&conf, &id, AR_ERR_DENIED, "no_permission");
 	m[1].perm = p_mixed;
 	CHECK_ID(&conf, &id, AR_OK, NULL);
+	m[1].has_expiry = 1;
 	m[1].expires_at = NOW;
 	CHECK_ID(&conf, &id, AR_ERR_DENIED, "no_permission");
 	m[1].expires_at = NOW + 3600;
@@ -329,6 +334,7 @@ test_identity_both(void)
 	m[1].org_id = S("org_a");
 	CHECK_ID(&conf, &id, AR_OK, NULL);
 	/* ... unless that membership has expired. */
+	m[1].has_expiry = 1;
 	m[1].expires_at = NOW;
 	CHECK_ID(&conf, &id, AR_ERR_DENIED, "no_org");
 	m[0].org_id = S("org_a");
