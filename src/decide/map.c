@@ -242,13 +242,15 @@ map_load(struct ar_ctx *ctx, const char *path, struct map_file *out)
 
 /*
  * The local name an entry gives id, or NULL: id entries first, then
- * username, then email.  Comparison is exact, bytes for bytes.
- * AuthRocket treats usernames case-insensitively, but folding case here
- * could carry a login into another account (think "Root" or a Unicode
- * lookalike); an administrator who needs both spellings lists both.
+ * username, then email (email is id's address when it is verified, else
+ * NULL).  Comparison is exact, bytes for bytes.  AuthRocket treats
+ * usernames case-insensitively, but folding case here could carry a
+ * login into another account (think "Root" or a Unicode lookalike); an
+ * administrator who needs both spellings lists both.
  */
 static const char *
-map_find(const struct map_file *mf, const struct ar_identity *id)
+map_find(const struct map_file *mf, const struct ar_identity *id,
+    const char *email)
 {
 	const char *key[MAP_NKINDS];
 	size_t i;
@@ -256,7 +258,7 @@ map_find(const struct map_file *mf, const struct ar_identity *id)
 
 	key[MAP_ID] = id->user_id;
 	key[MAP_USERNAME] = id->username;
-	key[MAP_EMAIL] = id->email;
+	key[MAP_EMAIL] = email;
 	for (kind = 0; kind < MAP_NKINDS; kind++) {
 		if (key[kind] == NULL || key[kind][0] == '\0')
 			continue;
@@ -268,78 +270,112 @@ map_find(const struct map_file *mf, const struct ar_identity *id)
 	return NULL;
 }
 
+/*
+ * The name map_by takes from id (NULL when the source is missing), and
+ * what it is called in messages.  email is id's address when verified,
+ * else NULL.  A local part is malloc'ed into *part (the caller frees it).
+ */
+static int
+map_by_rule(struct ar_ctx *ctx, const struct ar_conf *conf,
+    const struct ar_identity *id, const char *email, const char **name,
+    const char **from, char **part)
+{
+	const char *at, *who = id->user_id != NULL ? id->user_id : "(no id)";
+
+	*name = NULL;
+	switch (conf->map_by) {
+	case AR_MAP_USERNAME:
+		*from = "username";
+		*name = id->username;
+		return AR_OK;
+	case AR_MAP_EMAIL:
+		*from = "email";
+		*name = email;
+		return AR_OK;
+	case AR_MAP_EMAIL_LOCALPART:
+		*from = "email local part";
+		if (email == NULL || email[0] == '\0')
+			return AR_OK;
+		/* Exactly one '@': "a@b@c" has no clear local part. */
+		at = strrchr(email, '@');
+		if (at == NULL || strchr(email, '@') != at)
+			return ar_fail(ctx, AR_ERR_AUTH, "no_mapping",
+			    "map: email of %s is not one local@domain", who);
+		if ((*part = strndup(email, (size_t)(at - email))) == NULL)
+			return ar_fail(ctx, AR_ERR_NOMEM, "no_memory",
+			    "map: out of memory");
+		*name = *part;
+		return AR_OK;
+	case AR_MAP_REFERENCE:
+		*from = "reference";
+		*name = id->reference;
+		return AR_OK;
+	case AR_MAP_CUSTOM:
+		if (conf->map_custom == NULL)
+			return ar_fail(ctx, AR_ERR_CONFIG, "config",
+			    "map: map_by custom without a name");
+		*from = "custom attribute";
+		*name = ar_identity_custom(id, conf->map_custom);
+		return AR_OK;
+	case AR_MAP_FILE:
+		*from = "map file";
+		return AR_OK;
+	default:
+		return ar_fail(ctx, AR_ERR_CONFIG, "config",
+		    "map: unknown map_by %d", conf->map_by);
+	}
+}
+
+/*
+ * Nothing mapped id: say so, and say why when an unverified address is
+ * what would have mapped it (map_by email or email_localpart, or an
+ * email: entry of the map file).
+ */
+static int
+fail_unmapped(struct ar_ctx *ctx, const struct ar_conf *conf,
+    const struct map_file *mf, const struct ar_identity *id,
+    const char *from)
+{
+	const char *who = id->user_id != NULL ? id->user_id : "(no id)";
+	int by_email = conf->map_by == AR_MAP_EMAIL ||
+	    conf->map_by == AR_MAP_EMAIL_LOCALPART;
+
+	if (!id->email_verified && id->email != NULL && id->email[0] != '\0' &&
+	    (by_email || map_find(mf, id, id->email) != NULL))
+		return ar_fail(ctx, AR_ERR_AUTH, "email_unverified",
+		    "map: the email address of %s is not verified, so it "
+		    "maps no account", who);
+	return ar_fail(ctx, AR_ERR_AUTH, "no_mapping", "map: no %s for %s",
+	    from, who);
+}
+
 int
 ar_map_local_name(struct ar_ctx *ctx, const struct ar_conf *conf,
     const struct ar_identity *id, char **local)
 {
 	struct map_file mf;
-	const char *name = NULL, *from = NULL, *at, *who;
+	const char *name = NULL, *from = NULL, *who, *email;
 	char *part = NULL, *out = NULL;
 	int r = AR_ERR_INTERNAL;
 
 	memset(&mf, 0, sizeof(mf));
 	who = id->user_id != NULL ? id->user_id : "(no id)";
+	/*
+	 * An address maps an account only when AuthRocket has verified it:
+	 * anyone can type someone else's address into a sign-up form.
+	 */
+	email = id->email_verified ? id->email : NULL;
 	if (conf->user_map_file != NULL) {
 		if ((r = map_load(ctx, conf->user_map_file, &mf)) != AR_OK)
 			goto out;
-		if ((name = map_find(&mf, id)) != NULL)
+		if ((name = map_find(&mf, id, email)) != NULL)
 			from = "map file entry";
 	}
-	if (name == NULL) {
-		switch (conf->map_by) {
-		case AR_MAP_USERNAME:
-			from = "username";
-			name = id->username;
-			break;
-		case AR_MAP_EMAIL:
-			from = "email";
-			name = id->email;
-			break;
-		case AR_MAP_EMAIL_LOCALPART:
-			from = "email local part";
-			if (id->email == NULL || id->email[0] == '\0')
-				break;
-			/* Exactly one '@': "a@b@c" has no clear local part. */
-			at = strrchr(id->email, '@');
-			if (at == NULL || strchr(id->email, '@') != at) {
-				r = ar_fail(ctx, AR_ERR_AUTH, "no_mapping",
-				    "map: email of %s is not one local@domain",
-				    who);
-				goto out;
-			}
-			part = strndup(id->email, (size_t)(at - id->email));
-			if (part == NULL) {
-				r = ar_fail(ctx, AR_ERR_NOMEM, "no_memory",
-				    "map: out of memory");
-				goto out;
-			}
-			name = part;
-			break;
-		case AR_MAP_REFERENCE:
-			from = "reference";
-			name = id->reference;
-			break;
-		case AR_MAP_CUSTOM:
-			if (conf->map_custom == NULL) {
-				r = ar_fail(ctx, AR_ERR_CONFIG, "config",
-				    "map: map_by custom without a name");
-				goto out;
-			}
-			from = "custom attribute";
-			name = ar_identity_custom(id, conf->map_custom);
-			break;
-		case AR_MAP_FILE:
-			from = "map file";
-			break;
-		default:
-			r = ar_fail(ctx, AR_ERR_CONFIG, "config",
-			    "map: unknown map_by %d", conf->map_by);
-			goto out;
-		}
-	}
+	if (name == NULL && (r = map_by_rule(ctx, conf, id, email, &name,
+	    &from, &part)) != AR_OK)
+		goto out;
 	if (name == NULL || name[0] == '\0') {
-		r = ar_fail(ctx, AR_ERR_AUTH, "no_mapping",
-		    "map: no %s for %s", from, who);
+		r = fail_unmapped(ctx, conf, &mf, id, from);
 		goto out;
 	}
 	/* Checked on every path, map file entries included. */

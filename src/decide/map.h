@@ -22,8 +22,11 @@
  * leading and trailing blanks and one trailing '\r' are ignored; a
  * malformed line, a control character, an invalid LOCAL or a KIND:VALUE
  * key listed twice makes the whole file invalid.
+ * An email address (map_by email or email_localpart, email: entries)
+ * counts only when id->email_verified is set.
  * Errors: AR_ERR_AUTH ("no_mapping" when nothing maps or the source value
- * is missing or empty, "bad_local_name" when the produced name fails the
+ * is missing or empty, "email_unverified" when only an unverified address
+ * would have mapped, "bad_local_name" when the produced name fails the
  * pattern), AR_ERR_CONFIG (map file missing, unsafe or malformed:
  * "bad_map_file" with detail "map: PATH: line N: ..."; or map_by custom
  * without a name), AR_ERR_NOMEM.

@@ -696,6 +696,9 @@ ar_claims_check(struct ar_ctx *ctx, const struct ar_conf *conf,
 		goto out;
 	if ((r = read_strings(ctx, root, t.version, &t)) != AR_OK)
 		goto out;
+	/* JSON true only; absent or false leaves the address unverified. */
+	t.email_verified = t.version == 2 &&
+	    json_is_true(json_object_get(root, "email_verified"));
 	have_exp = ar_json_get_int(ctx, root, "exp", AR_ERR_AUTH,
 	    &exp) == AR_OK;
 	have_nbf = ar_json_get_int(ctx, root, "nbf", AR_ERR_AUTH,

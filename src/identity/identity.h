@@ -31,6 +31,7 @@ struct ar_identity {
 	char		*user_id;	/* usr_... (uid / sub / id) */
 	char		*username;	/* un / preferred_username / username */
 	char		*email;
+	int		 email_verified; /* AuthRocket says so (true only) */
 	char		*reference;	/* v2 ref, API reference */
 	struct ar_attr	*custom;	/* cs / custom, string values only */
 	size_t		 n_custom;

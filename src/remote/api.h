@@ -149,7 +149,9 @@ int	ar_api_parse_login(struct ar_ctx *ctx, const struct ar_conf *conf,
 /*
  * Parse a user object into *id (user_id and state required; active,
  * human, username, email, reference, string custom attributes; version
- * from conf, have_state set).  Errors: AR_ERR_UNAVAIL ("bad_json",
+ * from conf, have_state set; email_verified from v2 "email_verified":
+ * true or v1 "email_verification": "verified", absent or null meaning
+ * not verified).  Errors: AR_ERR_UNAVAIL ("bad_json",
  * "bad_reply"), AR_ERR_NOMEM.  *id is untouched on error.
  */
 int	ar_api_parse_user(struct ar_ctx *ctx, const struct ar_conf *conf,

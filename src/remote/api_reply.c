@@ -195,6 +195,34 @@ read_custom(struct ar_ctx *ctx, json_t *cs, struct ar_identity *id)
 	return AR_OK;
 }
 
+/*
+ * Has AuthRocket verified the user's email address?  v2 says so with
+ * "email_verified": true, v1 with "email_verification": "verified";
+ * absent or null means not verified, another type is a bad reply.
+ */
+static int
+read_verified(struct ar_ctx *ctx, const struct ar_conf *conf, json_t *o,
+    int *verified)
+{
+	const char *key = conf->api_version == 1 ? "email_verification" :
+	    "email_verified";
+	json_t *v = json_object_get(o, key);
+
+	*verified = 0;
+	if (v == NULL || json_is_null(v))
+		return AR_OK;
+	if (conf->api_version == 1 && json_is_string(v)) {
+		*verified = strcmp(json_string_value(v), "verified") == 0;
+		return AR_OK;
+	}
+	if (conf->api_version != 1 && json_is_boolean(v)) {
+		*verified = json_is_true(v);
+		return AR_OK;
+	}
+	return ar_fail(ctx, AR_ERR_UNAVAIL, "bad_reply",
+	    "api: user \"%s\" has the wrong type", key);
+}
+
 /* A user object into *id (fresh); on error *id is left cleared. */
 static int
 read_user(struct ar_ctx *ctx, const struct ar_conf *conf, json_t *o,
@@ -220,6 +248,8 @@ read_user(struct ar_ctx *ctx, const struct ar_conf *conf, json_t *o,
 	if ((r = req_str(ctx, o, "state", &state)) != AR_OK)
 		goto out;
 	if ((r = read_custom(ctx, json_object_get(o, "custom"), &t)) != AR_OK)
+		goto out;
+	if ((r = read_verified(ctx, conf, o, &t.email_verified)) != AR_OK)
 		goto out;
 	t.version = conf->api_version;
 	t.source = "api";

@@ -17,6 +17,7 @@ def v2(user="alice", uid=None, exp=3600, **over):
     p = {"iss": "https://authrocket.com", "sub": uid or "usr_" + user,
          "rid": "rl_test", "sid": "kss_v2" + user,
          "preferred_username": user, "email": user + "@example.com",
+         "email_verified": True,
          "orgs": [{"oid": "org_ops", "mid": "mb_1", "name": "Ops",
                    "perm": ["sudo", "ssh"]}],
          "iat": now - 5, "exp": None if exp is None else now + exp}

@@ -35,16 +35,18 @@ HANG_SECONDS = 120
 
 def user(uid, username, email, state="active", user_type="human",
          memberships=(), totp=False, first="", last="", reference=None,
-         custom=None):
+         custom=None, verified=True):
     return {"id": uid, "username": username, "email": email, "state": state,
             "user_type": user_type, "memberships": list(memberships),
             "totp": totp, "first_name": first, "last_name": last,
             "reference": reference if reference is not None else username,
-            "custom": custom if custom is not None else {"unix": username}}
+            "custom": custom if custom is not None else {"unix": username},
+            "verified": verified}
 
 
 # Normal users: the password is "pw-" + username (for "mail" also "pw-mail"),
-# the TOTP code is TOTP_CODE.  Memberships are (org_id, org name, perms).
+# the TOTP code is TOTP_CODE.  Memberships are (org_id, org name, perms) or
+# (org_id, org name, perms, expires_at as the API sends it).
 USERS = {
     "alice": user("usr_alice", "alice", "alice@example.com",
                   memberships=[("org_ops", "Ops", ["sudo", "ssh"])],
@@ -63,6 +65,15 @@ USERS = {
                  memberships=[("org_a", "A", ["ssh"]),
                               ("org_b", "B", ["sudo"])]),
     "slow": user("usr_slow", "slow", "slow@example.com"),
+    # An address AuthRocket has not verified: it must map nothing.
+    "unverified": user("usr_unverified", "unverified",
+                       "unverified@example.com",
+                       verified=False),
+    # Memberships that ended at the start of 1970 and in 2020.
+    "expired": user("usr_expired", "expired", "expired@example.com",
+                    memberships=[("org_ops", "Ops", ["sudo", "ssh"], 0),
+                                 ("org_b", "B", ["sudo"],
+                                  "2020-01-01T00:00:00Z")]),
     # Whatever is asked about this one, the reply is about mallory.
     "otheruser": user("usr_otheruser", "otheruser", "otheruser@example.com"),
 }
@@ -496,8 +507,10 @@ class Handler(BaseHTTPRequestHandler):
         if self.api_version == 1:
             o["user_type"] = u["user_type"]
             o["realm_id"] = REALM
+            o["email_verification"] = "verified" if u["verified"] else \
+                "requested"
         else:
-            o["email_verified"] = True
+            o["email_verified"] = u["verified"]
         if token is not None:
             o["token"] = token
         return o
@@ -519,19 +532,20 @@ class Handler(BaseHTTPRequestHandler):
         if self.api_version == 1:
             c = {"uid": u["id"], "un": u["username"], "aud": REALM,
                  "tk": sid, "iat": now, "exp": now + ttl,
-                 "m": [{"oid": o, "o": name, "p": p}
-                       for o, name, p in u["memberships"]],
+                 "m": [{"oid": m[0], "o": m[1], "p": m[2]}
+                       for m in u["memberships"]],
                  "cs": dict(u["custom"])}
             if u["first_name"]:
                 c["fn"] = u["first_name"]
         else:
             c = {"iss": ISSUER, "sub": u["id"], "rid": REALM, "sid": sid,
                  "preferred_username": u["username"], "email": u["email"],
-                 "email_verified": True, "ref": u["reference"],
+                 "email_verified": u["verified"], "ref": u["reference"],
                  "cs": dict(u["custom"]), "iat": now, "exp": now + ttl,
-                 "orgs": [{"oid": o, "mid": "mb_" + o[4:] + "_" + u["id"][4:],
-                           "name": name, "perm": p, "selected": False}
-                          for o, name, p in u["memberships"]]}
+                 "orgs": [{"oid": m[0],
+                           "mid": "mb_" + m[0][4:] + "_" + u["id"][4:],
+                           "name": m[1], "perm": m[2], "selected": False}
+                          for m in u["memberships"]]}
         for k, v in extra.items():
             if v is None:
                 c.pop(k, None)
@@ -633,9 +647,10 @@ class Handler(BaseHTTPRequestHandler):
             key = REPLY_AS.get(key, key)
             u = USERS[key]
             coll = [{"object": "membership",
-                     "id": "mb_" + o[4:] + "_" + u["id"][4:],
-                     "org_id": o, "user_id": u["id"], "permissions": p,
-                     "expires_at": None} for o, _, p in u["memberships"]]
+                     "id": "mb_" + m[0][4:] + "_" + u["id"][4:],
+                     "org_id": m[0], "user_id": u["id"], "permissions": m[2],
+                     "expires_at": m[3] if len(m) > 3 else None}
+                    for m in u["memberships"]]
         self.send_json(200, {"collection": coll,
                              "more_results": key == "many"},
                        slow=self.slow)

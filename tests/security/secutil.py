@@ -76,6 +76,7 @@ def v2(user="alice", **over):
     p = {"iss": "https://authrocket.com", "sub": "usr_" + user,
          "rid": "rl_test", "sid": "kss_v2" + user,
          "preferred_username": user, "email": user + "@example.com",
+         "email_verified": True,
          "orgs": [{"oid": "org_ops", "perm": ["sudo", "ssh"]}],
          "iat": now() - 5, "exp": now() + 3600}
     p.update(over)
