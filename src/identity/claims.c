@@ -728,17 +728,3 @@ out:
 	ar_identity_clear(&t);
 	return r;
 }
-
-int
-ar_claims_payload(struct ar_ctx *ctx, const struct ar_conf *conf,
-    const char *json, size_t len, struct ar_identity *id)
-{
-	struct ar_claims *c = NULL;
-	int r;
-
-	if ((r = ar_claims_parse(ctx, json, len, &c)) != AR_OK)
-		return r;
-	r = ar_claims_check(ctx, conf, c, id);
-	ar_claims_free(c);
-	return r;
-}

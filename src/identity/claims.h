@@ -35,28 +35,22 @@ int	ar_claims_parse(struct ar_ctx *ctx, const char *json, size_t len,
 	    struct ar_claims **out);
 
 /*
- * Judge a parsed payload exactly as ar_claims_payload() documents and
- * fill *id on AR_OK (on error *id is untouched).
+ * Judge a parsed payload and fill *id with the identity it names: check
+ * the time, realm and issuer claims against conf at ctx->now as
+ * ar_token_verify() documents.  Every known claim must have its exact
+ * JSON type; only the descriptive ones (un, fn, ln, n, preferred_username,
+ * email, given_name, family_name, name, ref) and cs may also be null,
+ * meaning absent.  Custom attributes keep string values only; v2
+ * "email_verified" sets email_verified only when it is JSON true.  On
+ * AR_OK *id is filled (ar_identity_clear() releases it); on error *id is
+ * untouched.  Errors: AR_ERR_AUTH with the reasons of ar_token_verify(),
+ * AR_ERR_NOMEM.
  */
 int	ar_claims_check(struct ar_ctx *ctx, const struct ar_conf *conf,
 	    const struct ar_claims *c, struct ar_identity *id);
 
 /* Release a parsed payload; NULL is fine. */
 void	ar_claims_free(struct ar_claims *c);
-
-/*
- * ar_claims_parse() and ar_claims_check() in one step: parse a decoded
- * payload into *id and check the time, realm and issuer claims against
- * conf at ctx->now as ar_token_verify() documents.  Every known claim must
- * have its exact JSON type; only the descriptive ones (un, fn, ln, n,
- * preferred_username, email, given_name, family_name, name, ref) and cs
- * may also be null, meaning absent.  Custom attributes keep string values
- * only.  On AR_OK *id is filled (ar_identity_clear() releases it); on
- * error *id is untouched.  Errors: AR_ERR_AUTH with the reasons of
- * ar_token_verify(), AR_ERR_NOMEM.
- */
-int	ar_claims_payload(struct ar_ctx *ctx, const struct ar_conf *conf,
-	    const char *json, size_t len, struct ar_identity *id);
 
 /*
  * Fill memberships of *id from a JSON array in the v1 "m" form

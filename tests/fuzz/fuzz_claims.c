@@ -15,6 +15,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct ar_ctx ctx;
 	struct ar_conf conf;
 	struct ar_identity id;
+	struct ar_claims *parsed = NULL;
 	const char *json;
 	char *kid = NULL;
 	size_t len;
@@ -51,7 +52,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	conf.realm_id = (data[0] & 4) ? NULL : (char *)"rl_test";
 	conf.issuer = (data[0] & 8) ? (char *)"https://authrocket.com" : NULL;
 	memset(&id, 0, sizeof(id));
-	r = ar_claims_payload(&ctx, &conf, json, len, &id);
+	r = ar_claims_parse(&ctx, json, len, &parsed);
+	if (r == AR_OK)
+		r = ar_claims_check(&ctx, &conf, parsed, &id);
+	ar_claims_free(parsed);
 	if (r == AR_OK) {
 		if (id.user_id == NULL)
 			abort();
