@@ -335,13 +335,20 @@ auth_password(struct ar_ctx *ctx, const struct ar_conf *conf,
 	return r;
 }
 
+/* Does this stack line need memberships, and can it ask for them? */
+static int
+wants_memberships(const struct ar_conf *conf)
+{
+	return conf->api_url != NULL && (conf->require_permission.n > 0 ||
+	    conf->require_org.n > 0);
+}
+
 /* Memberships missing from a token: ask the API when it is configured. */
 static int
 need_memberships(struct ar_ctx *ctx, const struct ar_conf *conf,
     struct ar_identity *id)
 {
-	if (id->have_memberships || conf->api_url == NULL ||
-	    (conf->require_permission.n == 0 && conf->require_org.n == 0))
+	if (id->have_memberships || !wants_memberships(conf))
 		return AR_OK;
 	if (id->user_id == NULL)
 		return ar_fail(ctx, AR_ERR_DENIED, "memberships_unknown",
@@ -477,16 +484,45 @@ account_lookup(struct ar_ctx *ctx, const struct ar_conf *conf,
 	return AR_OK;
 }
 
+/*
+ * A requirement named only on the account line: the login did not need
+ * the memberships, so it did not fetch them.  Fetch them now (into
+ * *extra) rather than deny people who hold what is required; *view is
+ * prior with those memberships (it borrows from prior and *extra).
+ */
+static int
+account_memberships(struct ar_ctx *ctx, const struct ar_conf *conf,
+    const struct ar_identity *prior, struct ar_identity *extra,
+    struct ar_identity *view)
+{
+	int r;
+
+	*view = *prior;
+	if (prior->have_memberships || prior->user_id == NULL ||
+	    !wants_memberships(conf))
+		return AR_OK;	/* the policy says what is missing */
+	if ((extra->user_id = ar_strdup(prior->user_id)) == NULL)
+		return ar_fail(ctx, AR_ERR_NOMEM, "no_memory",
+		    "account: out of memory");
+	if ((r = need_memberships(ctx, conf, extra)) != AR_OK)
+		return r;
+	view->memb = extra->memb;
+	view->n_memb = extra->n_memb;
+	view->have_memberships = extra->have_memberships;
+	return AR_OK;
+}
+
 int
 ar_auth_account(struct ar_ctx *ctx, const struct ar_conf *conf,
     const struct ar_identity *prior)
 {
-	struct ar_identity fresh;
+	struct ar_identity fresh, extra, view;
 	const struct ar_identity *id = prior;
 	const char *method = prior != NULL ? "session" : "lookup";
 	int r = AR_ERR_INTERNAL;
 
 	memset(&fresh, 0, sizeof(fresh));
+	memset(&extra, 0, sizeof(extra));
 	if (prior == NULL && conf->api_url == NULL) {
 		/* Nothing to check: let the rest of the stack decide. */
 		r = AR_NOTHING;
@@ -525,11 +561,18 @@ ar_auth_account(struct ar_ctx *ctx, const struct ar_conf *conf,
 			goto out;
 		id = &fresh;
 	}
+	if (id == prior && prior != NULL) {
+		if ((r = account_memberships(ctx, conf, prior, &extra,
+		    &view)) != AR_OK)
+			goto out;
+		id = &view;
+	}
 	if ((r = ar_policy_identity(ctx, conf, id)) != AR_OK)
 		goto out;
 	r = AR_OK;
  out:
 	ar_log_decision(ctx, r, method, id != NULL ? id->user_id : NULL);
 	ar_identity_clear(&fresh);
+	ar_identity_clear(&extra);
 	return r;
 }
