@@ -231,14 +231,41 @@ bad_frame(struct ar_ctx *ctx, size_t nfield, const char *what)
 	return AR_ERR_UNAVAIL;
 }
 
+/*
+ * Append field number nfield (name nm[0..nlen), already a valid name,
+ * value val[0..vlen)) to m, under the same rules as ar_msg_add().
+ */
+static int
+add_decoded(struct ar_ctx *ctx, struct ar_msg *m, size_t nfield,
+    const char *nm, size_t nlen, const char *val, size_t vlen)
+{
+	struct ar_field *f;
+	char name[sizeof(f->name)];
+	const char *why;
+
+	if (m->n >= AR_PROTO_MAX_FIELDS)
+		return bad_frame(ctx, nfield, "too many fields");
+	memcpy(name, nm, nlen);
+	name[nlen] = '\0';
+	if ((why = field_refused(m, m->n, name, val, vlen)) != NULL)
+		return bad_frame(ctx, nfield, why);
+	f = &m->f[m->n];
+	if ((f->val = malloc(vlen + 1)) == NULL)
+		return AR_ERR_NOMEM;
+	memcpy(f->name, name, nlen + 1);
+	if (vlen > 0)
+		memcpy(f->val, val, vlen);
+	f->val[vlen] = '\0';
+	f->len = vlen;
+	m->n++;
+	return AR_OK;
+}
+
 int
 ar_msg_decode(struct ar_ctx *ctx, const char *buf, size_t len,
     struct ar_msg *m)
 {
-	struct ar_field *f;
 	size_t pos = 0, nstart, nlen, dstart, vlen, nfield = 0;
-	char name[sizeof(f->name)];
-	const char *why;
 	int r = AR_ERR_INTERNAL;
 
 	if (len > AR_PROTO_MAX_SIZE) {
@@ -292,28 +319,9 @@ ar_msg_decode(struct ar_ctx *ctx, const char *buf, size_t len,
 			}
 			break;
 		}
-		if (m->n >= AR_PROTO_MAX_FIELDS) {
-			r = bad_frame(ctx, nfield, "too many fields");
+		if ((r = add_decoded(ctx, m, nfield, buf + nstart, nlen,
+		    buf + pos, vlen)) != AR_OK)
 			goto out;
-		}
-		memcpy(name, buf + nstart, nlen);
-		name[nlen] = '\0';
-		if ((why = field_refused(m, m->n, name, buf + pos, vlen)) !=
-		    NULL) {
-			r = bad_frame(ctx, nfield, why);
-			goto out;
-		}
-		f = &m->f[m->n];
-		if ((f->val = malloc(vlen + 1)) == NULL) {
-			r = AR_ERR_NOMEM;
-			goto out;
-		}
-		memcpy(f->name, name, nlen + 1);
-		if (vlen > 0)
-			memcpy(f->val, buf + pos, vlen);
-		f->val[vlen] = '\0';
-		f->len = vlen;
-		m->n++;
 		pos += vlen + 1;
 		nfield++;
 	}
