@@ -17,7 +17,7 @@
 static FILE *logfp;
 static char **answers;
 static size_t n_answers, answer_cursor;
-static int quiet, pamflags, answer_delay_ms;
+static int quiet, pamflags, answer_delay_ms, hex_answers;
 
 static void
 log_line(int pri, const char *fmt, va_list ap)
@@ -168,6 +168,18 @@ read_answers(void)
 		answers = realloc(answers, (n_answers + 1) * sizeof(*answers));
 		if (answers == NULL)
 			exit(3);
+		/* --hex-answers: any byte, newlines included (no NUL). */
+		if (hex_answers) {
+			ssize_t i;
+			unsigned int b;
+
+			for (i = 0; i + 1 < len; i += 2) {
+				if (sscanf(line + i, "%2x", &b) != 1 || b == 0)
+					exit(3);
+				line[i / 2] = (char)b;
+			}
+			line[len / 2] = '\0';
+		}
 		answers[n_answers++] = strdup(line);
 	}
 	free(line);
@@ -179,7 +191,7 @@ usage(void)
 	fprintf(stderr, "usage: pamdrive --service S --confdir D --user U "
 	    "[--rhost H] [--phases auth,account,setcred] [--repeat N] "
 	    "[--log FILE] [--resident MODULE,...] [--quiet] [--silent] "
-	    "[--switch-user NAME] [--answer-delay-ms N]\n");
+	    "[--switch-user NAME] [--answer-delay-ms N] [--hex-answers]\n");
 	exit(2);
 }
 
@@ -216,6 +228,8 @@ main(int argc, char **argv)
 			switch_user = argv[++i];
 		else if (i + 1 < argc && strcmp(argv[i], "--answer-delay-ms") == 0)
 			answer_delay_ms = atoi(argv[++i]);
+		else if (strcmp(argv[i], "--hex-answers") == 0)
+			hex_answers = 1;
 		else if (strcmp(argv[i], "--silent") == 0)
 			pamflags |= PAM_SILENT;
 		else
