@@ -91,6 +91,37 @@ ar_file_check(struct ar_ctx *ctx, const char *what, const char *path,
 	return AR_OK;
 }
 
+/*
+ * Open path with flags (never following a symlink) and check the opened
+ * descriptor with ar_file_check(); on AR_OK *fdp (the caller closes it)
+ * and *st.
+ */
+static int
+open_checked(struct ar_ctx *ctx, const char *path, int flags, int kind,
+    size_t max, int *fdp, struct stat *st)
+{
+	char ebuf[128];
+	int fd, r;
+
+	if ((fd = open(path, flags | O_NOFOLLOW | O_CLOEXEC)) == -1)
+		return errno == ENOTDIR && (flags & O_DIRECTORY) != 0 ?
+		    ar_fail(ctx, AR_ERR_CONFIG, "config",
+		    "conf: %s: is not a directory", path) :
+		    fail_open(ctx, path, errno);
+	if (fstat(fd, st) != 0)
+		r = ar_fail(ctx, AR_ERR_CONFIG, "config",
+		    "conf: %s: cannot stat: %s", path,
+		    strerror_r(errno, ebuf, sizeof(ebuf)));
+	else
+		r = ar_file_check(ctx, "conf", path, st, kind, max);
+	if (r != AR_OK) {
+		close(fd);
+		return r;
+	}
+	*fdp = fd;
+	return AR_OK;
+}
+
 /* Grow *buf (capacity *cap, used bytes) to ncap, wiping the old copy. */
 static int
 grow(char **buf, size_t *cap, size_t used, size_t ncap)
@@ -123,19 +154,8 @@ ar_file_read_mode(struct ar_ctx *ctx, const char *path, int kind,
 		goto out;
 	}
 	/* O_NONBLOCK: a FIFO put in place of the file must not hang us. */
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-	if (fd == -1) {
-		r = fail_open(ctx, path, errno);
-		goto out;
-	}
-	if (fstat(fd, &st) != 0) {
-		r = ar_fail(ctx, AR_ERR_CONFIG, "config",
-		    "conf: %s: cannot stat: %s", path,
-		    strerror_r(errno, ebuf, sizeof(ebuf)));
-		goto out;
-	}
-	if ((r = ar_file_check(ctx, "conf", path, &st, kind, max)) !=
-	    AR_OK)
+	if ((r = open_checked(ctx, path, O_RDONLY | O_NONBLOCK, kind, max,
+	    &fd, &st)) != AR_OK)
 		goto out;
 	r = AR_ERR_INTERNAL;
 
@@ -281,21 +301,8 @@ ar_dir_check(struct ar_ctx *ctx, const char *path)
 		    "conf: %s: not an absolute path", path ? path : "(none)");
 		goto out;
 	}
-	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd == -1) {
-		r = errno == ENOTDIR ? ar_fail(ctx, AR_ERR_CONFIG, "config",
-		    "conf: %s: is not a directory", path) :
-		    fail_open(ctx, path, errno);
-		goto out;
-	}
-	if (fstat(fd, &st) != 0) {
-		r = ar_fail(ctx, AR_ERR_CONFIG, "config",
-		    "conf: %s: cannot stat: %s", path,
-		    strerror_r(errno, ebuf, sizeof(ebuf)));
-		goto out;
-	}
-	if ((r = ar_file_check(ctx, "conf", path, &st, AR_FILE_DIR, 0)) !=
-	    AR_OK)
+	if ((r = open_checked(ctx, path, O_RDONLY | O_DIRECTORY, AR_FILE_DIR,
+	    0, &fd, &st)) != AR_OK)
 		goto out;
 	r = AR_ERR_INTERNAL;
 	if ((d = fdopendir(fd)) == NULL) {
