@@ -32,7 +32,10 @@ int	ar_prog_open(struct ar_ctx *ctx, const char *path, int *fd);
  * no other descriptor, every signal at its default and none blocked.
  * The child is made by clone3 with no exit signal and a pidfd, so that
  * neither an ignored SIGCHLD nor the host's waitpid(-1) can take it, and
- * no host signal disposition is touched.  argv must be prepared by the
+ * no host signal disposition is touched.  Since an exec would make
+ * SIGCHLD its exit signal again, the child never execs: it runs the
+ * program as its own child, ends the way the program ended, and takes
+ * the program with it when it is killed.  argv must be prepared by the
  * caller; nothing is allocated here.  Returns AR_OK with *child set, or
  * AR_ERR_UNAVAIL / AR_ERR_NOMEM with the reason in why (nothing is
  * recorded in a context: the caller logs it).
