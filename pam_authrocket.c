@@ -76,6 +76,16 @@ prompt_cb(void *arg, int style, const char *text, char **reply)
 	return AR_OK;
 }
 
+/* A password typed at our prompt, for the modules after us. */
+static int
+store_cb(void *arg, const char *password)
+{
+	struct conv_arg *ca = arg;
+
+	return pam_set_item(ca->pamh, PAM_AUTHTOK, password) == PAM_SUCCESS ?
+	    AR_OK : AR_ERR_NOMEM;
+}
+
 /* The one translation from library results to PAM codes. */
 static int
 pam_code(int r, enum phase phase)
@@ -166,6 +176,7 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
 	struct ar_conf conf;
 	struct ar_identity *id = NULL;
 	struct conv_arg ca = { pamh, (flags & PAM_SILENT) != 0 };
+	const void *item = NULL;
 	int r, rc;
 
 	memset(&conf, 0, sizeof(conf));
@@ -179,6 +190,11 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
 		store_result(pamh, rc);
 		return rc;
 	}
+	/* Stacking: an earlier module's credential in, ours out. */
+	if (pam_get_item(pamh, PAM_AUTHTOK, &item) == PAM_SUCCESS)
+		ctx.authtok = item;
+	ctx.store_authtok = store_cb;
+	ctx.store_arg = &ca;
 	r = ar_conf_load(&ctx, argc, argv, AR_DEFAULT_CONFIG, &conf);
 	if (r != AR_OK) {
 		ar_log_decision(&ctx, r, "-", NULL);

@@ -74,6 +74,13 @@ typedef int ar_prompt_fn(void *arg, int style, const char *text,
 typedef time_t ar_clock_fn(void *arg);
 
 /*
+ * Keep a password typed at this module's prompt for the modules after it
+ * in the stack (the shim stores it as PAM_AUTHTOK).  Returns AR_OK or
+ * AR_ERR_NOMEM; the library still owns and wipes its copy.
+ */
+typedef int ar_store_fn(void *arg, const char *password);
+
+/*
  * Per-call context: lives on the stack of the entry point.  The strings
  * are borrowed from the caller and must outlive the context.
  */
@@ -100,6 +107,11 @@ struct ar_ctx {
 
 	/* Monotonic deadline (ms) for the network work, 0 if not started. */
 	int64_t		 deadline_ms;
+
+	/* The stack's credential (an earlier module's), or NULL. */
+	const char	*authtok;
+	ar_store_fn	*store_authtok;	/* may be NULL: nothing stored */
+	void		*store_arg;
 };
 
 /*

@@ -1,17 +1,17 @@
 /*
  * Careful reading of configuration, key and map files (checked on the
- * opened descriptor, never by path), and the wiping and constant-time
- * comparison of secrets.
+ * opened descriptor, never by path), the one owner and mode rule every
+ * trusted file obeys, and the wiping of secrets.
  */
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#include <openssl/crypto.h>
 
 #include "secure.h"
 
@@ -42,34 +42,83 @@ fail_open(struct ar_ctx *ctx, const char *path, int err)
 	}
 }
 
-/* The rules of SECURITY.md rule 5, applied to the opened descriptor. */
-static int
-check_stat(struct ar_ctx *ctx, const char *path, const struct stat *st,
-    int kind, size_t max)
+/* The type a kind asks for, for the detail. */
+static const char *
+kind_type(int kind)
 {
-	if (!S_ISREG(st->st_mode))
+	return kind == AR_FILE_DIR || kind == AR_FILE_PRIVATE_DIR ?
+	    "a directory" : "a regular file";
+}
+
+int
+ar_file_check(struct ar_ctx *ctx, const char *what, const char *path,
+    const struct stat *st, int kind, size_t max)
+{
+	int dir = kind == AR_FILE_DIR || kind == AR_FILE_PRIVATE_DIR;
+
+	if (dir ? !S_ISDIR(st->st_mode) : !S_ISREG(st->st_mode))
 		return ar_fail(ctx, AR_ERR_CONFIG, "config",
-		    "conf: %s: is not a regular file", path);
+		    "%s: %s: is not %s", what, path, kind_type(kind));
+	/* Whoever owns it can change it: only root or the host's uid. */
 	if (st->st_uid != 0 && st->st_uid != ctx->owner) {
 		if (ctx->owner == 0)
 			return ar_fail(ctx, AR_ERR_CONFIG, "config",
-			    "conf: %s: must be owned by root (owner is uid "
-			    "%lu)", path, (unsigned long)st->st_uid);
+			    "%s: %s: must be owned by root (owner is uid "
+			    "%lu)", what, path, (unsigned long)st->st_uid);
 		return ar_fail(ctx, AR_ERR_CONFIG, "config",
-		    "conf: %s: must be owned by root or uid %lu (owner is "
-		    "uid %lu)", path, (unsigned long)ctx->owner,
+		    "%s: %s: must be owned by root or uid %lu (owner is "
+		    "uid %lu)", what, path, (unsigned long)ctx->owner,
 		    (unsigned long)st->st_uid);
 	}
 	if ((st->st_mode & (S_IWGRP | S_IWOTH)) != 0)
 		return ar_fail(ctx, AR_ERR_CONFIG, "config",
-		    "conf: %s: must not be writable by group or others", path);
+		    "%s: %s: must not be writable by group or others", what,
+		    path);
 	if (kind == AR_FILE_SECRET &&
 	    (st->st_mode & (S_IRGRP | S_IROTH)) != 0)
 		return ar_fail(ctx, AR_ERR_CONFIG, "config",
-		    "conf: %s: must not be readable by group or others", path);
-	if (st->st_size < 0 || (unsigned long long)st->st_size > max)
+		    "%s: %s: must not be readable by group or others", what,
+		    path);
+	/* Others must neither plant entries nor see which are there. */
+	if (kind == AR_FILE_PRIVATE_DIR && (st->st_mode & 077) != 0)
 		return ar_fail(ctx, AR_ERR_CONFIG, "config",
-		    "conf: %s: is larger than %zu bytes", path, max);
+		    "%s: %s: mode %03o gives access to group or others "
+		    "(want 0700)", what, path, (unsigned)(st->st_mode & 0777));
+	if (!dir && (st->st_size < 0 ||
+	    (unsigned long long)st->st_size > max))
+		return ar_fail(ctx, AR_ERR_CONFIG, "config",
+		    "%s: %s: is larger than %zu bytes", what, path, max);
+	return AR_OK;
+}
+
+/*
+ * Open path with flags (never following a symlink) and check the opened
+ * descriptor with ar_file_check(); on AR_OK *fdp (the caller closes it)
+ * and *st.
+ */
+static int
+open_checked(struct ar_ctx *ctx, const char *path, int flags, int kind,
+    size_t max, int *fdp, struct stat *st)
+{
+	char ebuf[128];
+	int fd, r;
+
+	if ((fd = open(path, flags | O_NOFOLLOW | O_CLOEXEC)) == -1)
+		return errno == ENOTDIR && (flags & O_DIRECTORY) != 0 ?
+		    ar_fail(ctx, AR_ERR_CONFIG, "config",
+		    "conf: %s: is not a directory", path) :
+		    fail_open(ctx, path, errno);
+	if (fstat(fd, st) != 0)
+		r = ar_fail(ctx, AR_ERR_CONFIG, "config",
+		    "conf: %s: cannot stat: %s", path,
+		    strerror_r(errno, ebuf, sizeof(ebuf)));
+	else
+		r = ar_file_check(ctx, "conf", path, st, kind, max);
+	if (r != AR_OK) {
+		close(fd);
+		return r;
+	}
+	*fdp = fd;
 	return AR_OK;
 }
 
@@ -105,18 +154,8 @@ ar_file_read_mode(struct ar_ctx *ctx, const char *path, int kind,
 		goto out;
 	}
 	/* O_NONBLOCK: a FIFO put in place of the file must not hang us. */
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-	if (fd == -1) {
-		r = fail_open(ctx, path, errno);
-		goto out;
-	}
-	if (fstat(fd, &st) != 0) {
-		r = ar_fail(ctx, AR_ERR_CONFIG, "config",
-		    "conf: %s: cannot stat: %s", path,
-		    strerror_r(errno, ebuf, sizeof(ebuf)));
-		goto out;
-	}
-	if ((r = check_stat(ctx, path, &st, kind, max)) != AR_OK)
+	if ((r = open_checked(ctx, path, O_RDONLY | O_NONBLOCK, kind, max,
+	    &fd, &st)) != AR_OK)
 		goto out;
 	r = AR_ERR_INTERNAL;
 
@@ -232,11 +271,75 @@ ar_file_read_secret_mode(struct ar_ctx *ctx, const char *path, int kind,
 	return r;
 }
 
-int
-ar_file_read_secret(struct ar_ctx *ctx, const char *path, int kind,
-    char **buf, size_t *len)
+/* One entry of a trust-anchor directory, symlinks followed. */
+static int
+check_entry(struct ar_ctx *ctx, int dfd, const char *dir, const char *name)
 {
-	return ar_file_read_secret_mode(ctx, path, kind, buf, len, NULL);
+	struct stat st;
+	char path[512], ebuf[128];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (fstatat(dfd, name, &st, 0) != 0)
+		return ar_fail(ctx, AR_ERR_CONFIG, "config",
+		    "conf: %s: cannot stat: %s", path,
+		    strerror_r(errno, ebuf, sizeof(ebuf)));
+	return ar_file_check(ctx, "conf", path, &st, S_ISDIR(st.st_mode) ?
+	    AR_FILE_DIR : AR_FILE_PUBLIC, AR_MAX_CA_FILE);
+}
+
+int
+ar_dir_check(struct ar_ctx *ctx, const char *path)
+{
+	struct dirent *de;
+	struct stat st;
+	DIR *d = NULL;
+	char ebuf[128];
+	int fd = -1, n = 0, r = AR_ERR_INTERNAL;
+
+	if (path == NULL || path[0] != '/') {
+		r = ar_fail(ctx, AR_ERR_CONFIG, "config",
+		    "conf: %s: not an absolute path", path ? path : "(none)");
+		goto out;
+	}
+	if ((r = open_checked(ctx, path, O_RDONLY | O_DIRECTORY, AR_FILE_DIR,
+	    0, &fd, &st)) != AR_OK)
+		goto out;
+	r = AR_ERR_INTERNAL;
+	if ((d = fdopendir(fd)) == NULL) {
+		r = errno == ENOMEM ? ar_fail(ctx, AR_ERR_NOMEM, "nomem",
+		    "conf: %s: out of memory", path) : fail_open(ctx, path,
+		    errno);
+		goto out;
+	}
+	fd = -1;	/* transferred to d */
+	/* Every certificate the TLS library may pick up is checked. */
+	for (errno = 0; (de = readdir(d)) != NULL; errno = 0) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		if (++n > AR_MAX_CA_ENTRIES) {
+			r = ar_fail(ctx, AR_ERR_CONFIG, "config",
+			    "conf: %s: more than %d entries", path,
+			    AR_MAX_CA_ENTRIES);
+			goto out;
+		}
+		if ((r = check_entry(ctx, dirfd(d), path, de->d_name)) !=
+		    AR_OK)
+			goto out;
+	}
+	if (errno != 0) {
+		r = ar_fail(ctx, AR_ERR_CONFIG, "config",
+		    "conf: %s: cannot list: %s", path,
+		    strerror_r(errno, ebuf, sizeof(ebuf)));
+		goto out;
+	}
+	r = AR_OK;
+ out:
+	if (d != NULL)
+		closedir(d);
+	if (fd != -1)
+		close(fd);
+	return r;
 }
 
 void
@@ -254,17 +357,6 @@ ar_secure_free_str(char *s)
 	if (s == NULL)
 		return;
 	ar_secure_free(s, strlen(s));
-}
-
-int
-ar_ct_equal(const void *a, size_t alen, const void *b, size_t blen)
-{
-	size_t n = alen < blen ? alen : blen;
-	int diff;
-
-	/* Always compare the common prefix so only lengths show in timing. */
-	diff = n == 0 ? 0 : CRYPTO_memcmp(a, b, n);
-	return (diff == 0) & (alen == blen);
 }
 
 char *

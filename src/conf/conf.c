@@ -749,6 +749,7 @@ struct sources {
 	int		 file_line[NKEYS];
 	const char	*arg_v[NKEYS];
 	const char	*config_arg;
+	int		 first_pass;	/* enum ar_first_pass */
 };
 
 static int
@@ -765,6 +766,14 @@ parse_args(struct ar_ctx *ctx, int argc, const char **argv,
 		if (strcmp(a, "debug") == 0) {
 			a = "debug=yes";
 			ctx->debug = 1;
+		}
+		/* As pam_unix: use_first_pass, the stricter, wins. */
+		if (strcmp(a, "use_first_pass") == 0 ||
+		    strcmp(a, "try_first_pass") == 0) {
+			if (a[0] == 'u' || src->first_pass != AR_PASS_USE)
+				src->first_pass = a[0] == 'u' ? AR_PASS_USE :
+				    AR_PASS_TRY;
+			continue;
 		}
 		if ((eq = strchr(a, '=')) == NULL) {
 			n = strlen(a);
@@ -1080,6 +1089,7 @@ ar_conf_load(struct ar_ctx *ctx, int argc, const char **argv,
 
 	if (ld.c.debug)
 		ctx->debug = 1;
+	ld.c.first_pass = src.first_pass;
 	*conf = ld.c;
 	memset(&ld.c, 0, sizeof(ld.c));	/* transferred */
 	r = AR_OK;

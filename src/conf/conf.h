@@ -13,6 +13,13 @@ enum ar_mode {
 	AR_MODE_PASSWORD
 };
 
+/* Where the credential comes from (module arguments, not keys). */
+enum ar_first_pass {
+	AR_PASS_PROMPT = 0,	/* ask at our prompt */
+	AR_PASS_TRY,		/* try_first_pass: the stack's, else ask */
+	AR_PASS_USE		/* use_first_pass: the stack's, never ask */
+};
+
 enum ar_map_by {
 	AR_MAP_USERNAME = 0,
 	AR_MAP_EMAIL,
@@ -45,6 +52,7 @@ struct ar_list {
 
 struct ar_conf {
 	char		*config_path;	/* the file that was read */
+	int		 first_pass;	/* enum ar_first_pass */
 
 	char		*api_url;	/* without trailing '/', or NULL */
 	int		 api_version;	/* 1, 2, or 0 without api_url */
@@ -110,7 +118,8 @@ struct ar_conf_key {
 
 /*
  * Load the configuration for one stack line: argv holds the PAM module
- * arguments ("config=PATH", "debug", "key=value"); the file named by
+ * arguments ("config=PATH", "debug", "use_first_pass", "try_first_pass"
+ * (use_first_pass wins when both are given), "key=value"); the file named by
  * config= (default path_default, normally AR_DEFAULT_CONFIG) is read with
  * ar_file_read() and its keys applied, then the arguments override it.
  * *_file keys are read last.  Validation follows DESIGN §5: unknown or

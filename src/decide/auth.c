@@ -376,20 +376,24 @@ check_mapping(struct ar_ctx *ctx, const struct ar_conf *conf,
 	return AR_OK;
 }
 
-int
-ar_auth_authenticate(struct ar_ctx *ctx, const struct ar_conf *conf,
-    struct ar_identity **out)
+/*
+ * The credential: an earlier module's (use_first_pass, try_first_pass)
+ * or typed at our prompt; *prompted says which.
+ */
+static int
+read_input(struct ar_ctx *ctx, const struct ar_conf *conf, char **input,
+    int *prompted)
 {
-	struct ar_identity *id = NULL;
-	const char *method = "-";
-	char *input = NULL;
-	size_t off, len;
-	int r = AR_ERR_INTERNAL;
-
-	if ((id = calloc(1, sizeof(*id))) == NULL) {
-		r = ar_fail(ctx, AR_ERR_NOMEM, "no_memory", "out of memory");
-		goto out;
+	*prompted = 0;
+	if (conf->first_pass != AR_PASS_PROMPT && ctx->authtok != NULL) {
+		if ((*input = ar_strdup(ctx->authtok)) == NULL)
+			return ar_fail(ctx, AR_ERR_NOMEM, "no_memory",
+			    "out of memory");
+		return AR_OK;
 	}
+	if (conf->first_pass == AR_PASS_USE)
+		return ar_fail(ctx, AR_ERR_AUTH, "no_first_pass",
+		    "use_first_pass: no credential from an earlier module");
 	if (conf->loginrocket_url != NULL && conf->prompt == NULL &&
 	    conf->mode != AR_MODE_PASSWORD) {
 		char msg[600];
@@ -398,8 +402,76 @@ ar_auth_authenticate(struct ar_ctx *ctx, const struct ar_conf *conf,
 		    conf->loginrocket_url);
 		tell(ctx, AR_PROMPT_INFO, msg);
 	}
-	if ((r = answered(ctx, ask(ctx, default_prompt(conf), &input))) !=
-	    AR_OK)
+	*prompted = 1;
+	return answered(ctx, ask(ctx, default_prompt(conf), input));
+}
+
+/* Does the (trimmed) input go the password way? */
+static int
+is_password(const struct ar_conf *conf, const char *s, size_t len)
+{
+	if (conf->mode == AR_MODE_TOKEN || ar_token_looks_like_jwt(s, len))
+		return 0;
+	return conf->mode == AR_MODE_PASSWORD || conf->api_url != NULL;
+}
+
+/*
+ * A password typed at our prompt is kept for the modules after this one
+ * (one prompt per stack); a token, sshd's stand-in or the stack's own
+ * credential never is.
+ */
+static int
+store_password(struct ar_ctx *ctx, const struct ar_conf *conf,
+    const char *input, int prompted)
+{
+	size_t off, len;
+
+	trim_span(input, &off, &len);
+	if (!prompted || ctx->store_authtok == NULL ||
+	    ar_policy_stand_in(input, strlen(input)) ||
+	    !is_password(conf, input + off, len))
+		return AR_OK;
+	if (ctx->store_authtok(ctx->store_arg, input) != AR_OK)
+		return ar_fail(ctx, AR_ERR_NOMEM, "no_memory",
+		    "cannot keep the password for the stack");
+	return AR_OK;
+}
+
+/*
+ * Local work only, before anything typed may leave the host: an account
+ * this module does not serve, and sshd's stand-in for what was typed,
+ * are answered here.
+ */
+static int
+check_local(struct ar_ctx *ctx, const struct ar_conf *conf,
+    const char *input)
+{
+	int r;
+
+	if ((r = ar_policy_served(ctx, conf, ctx->user, NULL)) != AR_OK)
+		return r;
+	if (ar_policy_stand_in(input, strlen(input)))
+		return ar_fail(ctx, AR_ERR_AUTH, "sshd_stand_in",
+		    "sshd passed its stand-in instead of what was typed");
+	return AR_OK;
+}
+
+int
+ar_auth_authenticate(struct ar_ctx *ctx, const struct ar_conf *conf,
+    struct ar_identity **out)
+{
+	struct ar_identity *id = NULL;
+	const char *method = "-";
+	char *input = NULL;
+	size_t off, len;
+	int prompted = 0, r = AR_ERR_INTERNAL;
+
+	if ((id = calloc(1, sizeof(*id))) == NULL) {
+		r = ar_fail(ctx, AR_ERR_NOMEM, "no_memory", "out of memory");
+		goto out;
+	}
+	/* The same prompt for everyone, served or not. */
+	if ((r = read_input(ctx, conf, &input, &prompted)) != AR_OK)
 		goto out;
 	if (*input == '\0') {
 		r = ar_fail(ctx, AR_ERR_AUTH, "empty_input", "empty input");
@@ -411,6 +483,9 @@ ar_auth_authenticate(struct ar_ctx *ctx, const struct ar_conf *conf,
 		    "input longer than %d bytes", AR_MAX_INPUT);
 		goto out;
 	}
+	if ((r = store_password(ctx, conf, input, prompted)) != AR_OK ||
+	    (r = check_local(ctx, conf, input)) != AR_OK)
+		goto out;
 	trim_span(input, &off, &len);
 	if (conf->mode == AR_MODE_TOKEN ||
 	    (conf->mode == AR_MODE_AUTO &&
@@ -434,8 +509,6 @@ ar_auth_authenticate(struct ar_ctx *ctx, const struct ar_conf *conf,
 	if ((r = need_memberships(ctx, conf, id)) != AR_OK)
 		goto out;
 	if ((r = check_mapping(ctx, conf, id, AR_ERR_AUTH)) != AR_OK)
-		goto out;
-	if ((r = ar_policy_local(ctx, conf, ctx->user, NULL)) != AR_OK)
 		goto out;
 	if ((r = ar_policy_identity(ctx, conf, id)) != AR_OK)
 		goto out;
@@ -530,7 +603,7 @@ ar_auth_account(struct ar_ctx *ctx, const struct ar_conf *conf,
 		    "authentication by this module: nothing to check");
 		return r;
 	}
-	r = ar_policy_local(ctx, conf, ctx->user, NULL);
+	r = ar_policy_served(ctx, conf, ctx->user, NULL);
 	if (r == AR_ERR_AUTH && prior == NULL) {
 		/*
 		 * Below min_uid and not authenticated by this module (root's

@@ -1,6 +1,7 @@
 /*
  * The checks after mapping: the local account (name, passwd entry,
- * min_uid) and the AuthRocket user (state, orgs, permissions).
+ * min_uid), whether the module serves an account at all, sshd's stand-in
+ * password, and the AuthRocket user (state, orgs, permissions).
  */
 #include <errno.h>
 #include <pwd.h>
@@ -104,6 +105,28 @@ ar_policy_local(struct ar_ctx *ctx, const struct ar_conf *conf,
  out:
 	free(buf);
 	return r;
+}
+
+int
+ar_policy_served(struct ar_ctx *ctx, const struct ar_conf *conf,
+    const char *pam_user, uid_t *uid)
+{
+	return ar_policy_local(ctx, conf, pam_user, uid);
+}
+
+int
+ar_policy_stand_in(const char *input, size_t len)
+{
+	static const char junk[] = "\b\n\r\177INCORRECT";
+	size_t i;
+
+	if (input == NULL || len == 0)
+		return 0;
+	/* sshd (auth-pam.c, fake_password) fills the typed length. */
+	for (i = 0; i < len; i++)
+		if (input[i] != junk[i % (sizeof(junk) - 1)])
+			return 0;
+	return 1;
 }
 
 /* Exact, byte-for-byte membership in a configured list. */

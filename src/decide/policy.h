@@ -24,6 +24,27 @@ int	ar_policy_local(struct ar_ctx *ctx, const struct ar_conf *conf,
 	    const char *pam_user, uid_t *uid);
 
 /*
+ * Does this module serve the local account pam_user?  The one answer
+ * both phases use: authentication asks it before anything typed may
+ * leave the host, the account phase before it asks AuthRocket.  Served
+ * means: a valid name, a local account, uid at least min_uid (as
+ * ar_policy_local()).  AR_OK when served (*uid set when uid is not
+ * NULL); otherwise AR_ERR_USER_UNKNOWN ("no_local_user",
+ * "bad_local_name"), AR_ERR_AUTH ("uid_below_min") or a lookup error
+ * (AR_ERR_INTERNAL, AR_ERR_CONFIG, AR_ERR_NOMEM).
+ */
+int	ar_policy_served(struct ar_ctx *ctx, const struct ar_conf *conf,
+	    const char *pam_user, uid_t *uid);
+
+/*
+ * Is input (len bytes) what sshd hands PAM instead of the typed password
+ * when it will not pass that on (unknown user, root under
+ * PermitRootLogin prohibit-password, Deny/AllowUsers): the bytes
+ * "\b\n\r\177INCORRECT" repeated or cut to the typed length?  1 or 0.
+ */
+int	ar_policy_stand_in(const char *input, size_t len);
+
+/*
  * Check the identity: when id->have_state, it must be active and human;
  * require_org: a membership in one of the orgs; require_permission: a
  * membership holding one of the permissions (when both are set, one

@@ -106,7 +106,7 @@ static const char *
 parse_request(const struct ar_msg *m, struct ar_helper_req *req)
 {
 	static const char *const single[] = { "method", "url", "body",
-	    "timeout_ms", "ca_file", "ca_dir", "proxy", "max_body", NULL };
+	    "timeout_ms", "ca_blob", "ca_dir", "proxy", "max_body", NULL };
 	const struct ar_field *f;
 	size_t i, j, k;
 	long v;
@@ -147,9 +147,10 @@ parse_request(const struct ar_msg *m, struct ar_helper_req *req)
 			if (v <= 0 || v > AR_HELPER_MAX_TIMEOUT_MS)
 				return "bad timeout_ms";
 			req->timeout_ms = v;
-		} else if (strcmp(f->name, "ca_file") == 0)
-			req->ca_file = f->val;
-		else if (strcmp(f->name, "ca_dir") == 0)
+		} else if (strcmp(f->name, "ca_blob") == 0) {
+			req->ca_blob = f->val;
+			req->ca_blob_len = f->len;
+		} else if (strcmp(f->name, "ca_dir") == 0)
 			req->ca_dir = f->val;
 		else if (strcmp(f->name, "proxy") == 0)
 			req->proxy = f->val;

@@ -95,24 +95,9 @@ open_dir(struct ar_ctx *ctx, const struct ar_conf *conf, int create,
 		r = fail_errno(ctx, AR_ERR_CONFIG, "cannot stat", path, errno);
 		goto out;
 	}
-	if (!S_ISDIR(st.st_mode)) {
-		r = ar_fail(ctx, AR_ERR_CONFIG, "config",
-		    "cache: %s: is not a directory", path);
+	if ((r = ar_file_check(ctx, "cache", path, &st, AR_FILE_PRIVATE_DIR,
+	    0)) != AR_OK)
 		goto out;
-	}
-	if (st.st_uid != 0 && st.st_uid != ctx->owner) {
-		r = ar_fail(ctx, AR_ERR_CONFIG, "config",
-		    "cache: %s: must be owned by root (owner is uid %lu)", path,
-		    (unsigned long)st.st_uid);
-		goto out;
-	}
-	/* Others must neither plant keys nor see which realms are used. */
-	if ((st.st_mode & 077) != 0) {
-		r = ar_fail(ctx, AR_ERR_CONFIG, "config",
-		    "cache: %s: mode %03o gives access to group or others "
-		    "(want 0700)", path, (unsigned)(st.st_mode & 0777));
-		goto out;
-	}
 	*dfd = fd;
 	fd = -1;	/* transferred */
 	r = AR_OK;
@@ -127,7 +112,7 @@ ar_cache_read(struct ar_ctx *ctx, const struct ar_conf *conf,
     const char *name, size_t max, char **buf, size_t *len, time_t *mtime)
 {
 	struct stat st;
-	char *b = NULL;
+	char *b = NULL, epath[512];
 	size_t got = 0;
 	ssize_t n;
 	int dfd = -1, fd = -1, r = AR_ERR_INTERNAL;
@@ -158,14 +143,11 @@ ar_cache_read(struct ar_ctx *ctx, const struct ar_conf *conf,
 		r = fail_errno(ctx, AR_ERR_CONFIG, "cannot stat", name, errno);
 		goto out;
 	}
-	if (!S_ISREG(st.st_mode) || (st.st_uid != 0 &&
-	    st.st_uid != ctx->owner) || (st.st_mode & 022) != 0 ||
-	    st.st_size < 0 || (unsigned long long)st.st_size > max) {
-		r = ar_fail(ctx, AR_ERR_CONFIG, "config", "cache: %s/%s: not "
-		    "a regular file of root's of at most %zu bytes",
-		    conf->cache_dir, name, max);
+	snprintf(epath, sizeof(epath), "%s/%s", conf->cache_dir, name);
+	if ((r = ar_file_check(ctx, "cache", epath, &st, AR_FILE_PUBLIC,
+	    max)) != AR_OK)
 		goto out;
-	}
+	r = AR_ERR_INTERNAL;
 	if ((b = malloc((size_t)st.st_size + 1)) == NULL) {
 		r = ar_fail(ctx, AR_ERR_NOMEM, "no_memory",
 		    "cache: out of memory");

@@ -1,19 +1,17 @@
 /*
  * Running authrocket-helper for one HTTPS request from inside a host
- * process: checked helper path, empty environment, only the socket and
- * /dev/null as descriptors, SIGCHLD handled like pam_unix does for
- * unix_chkpwd, the whole exchange bounded by the context's deadline and
- * the child always reaped by its pid.
+ * process: the helper binary and the trust anchors checked on their
+ * descriptors, the CA file's content handed over with the request, the
+ * child started and reaped through spawn.c without touching the host's
+ * signal dispositions, the whole exchange bounded by the context's
+ * deadline.
  */
-#include <sys/resource.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,10 +21,10 @@
 #include "helper_client.h"
 #include "proto.h"
 #include "secure.h"
+#include "spawn.h"
 
 #define AR_HELPER_MARGIN_MS	250	/* left for the helper to answer */
 #define AR_HELPER_MIN_MS	100	/* shortest timeout handed over */
-#define AR_HELPER_CLOSE_MAX	65536	/* fallback close loop bound */
 
 /* The outcome of running the helper, before the reply is looked at. */
 enum run_result {
@@ -57,38 +55,10 @@ ar_http_resp_clear(struct ar_http_resp *resp)
 	memset(resp, 0, sizeof(*resp));
 }
 
-/*
- * The helper runs as whoever runs the host (root under sshd): it must be
- * a regular file that only root or the expected owner can change.
- */
-static int
-check_helper(struct ar_ctx *ctx, const char *path)
-{
-	struct stat st;
-
-	if (path == NULL || path[0] != '/')
-		return ar_fail(ctx, AR_ERR_CONFIG, "config",
-		    "conf: helper %s: not an absolute path",
-		    path ? path : "(none)");
-	if (stat(path, &st) != 0)
-		return ar_fail(ctx, AR_ERR_CONFIG, "config",
-		    "conf: helper %s: %s", path, strerror(errno));
-	if (!S_ISREG(st.st_mode))
-		return ar_fail(ctx, AR_ERR_CONFIG, "config",
-		    "conf: helper %s: not a regular file", path);
-	if (st.st_uid != 0 && st.st_uid != ctx->owner)
-		return ar_fail(ctx, AR_ERR_CONFIG, "config",
-		    "conf: helper %s: owned by uid %lu", path,
-		    (unsigned long)st.st_uid);
-	if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
-		return ar_fail(ctx, AR_ERR_CONFIG, "config",
-		    "conf: helper %s: writable by group or others", path);
-	return AR_OK;
-}
-
 static int
 encode_request(const struct ar_conf *conf, const struct ar_http_req *req,
-    long long timeout_ms, char **buf, size_t *len)
+    const char *ca, size_t ca_len, long long timeout_ms, char **buf,
+    size_t *len)
 {
 	struct ar_msg m;
 	size_t i;
@@ -108,7 +78,8 @@ encode_request(const struct ar_conf *conf, const struct ar_http_req *req,
 	    (r = ar_msg_add(&m, "body", req->body, req->body_len)) != AR_OK)
 		goto out;
 	if ((r = ar_msg_add_int(&m, "timeout_ms", timeout_ms)) != AR_OK ||
-	    (r = ar_msg_add_str(&m, "ca_file", conf->ca_file)) != AR_OK ||
+	    (ca != NULL && (r = ar_msg_add(&m, "ca_blob", ca, ca_len)) !=
+	    AR_OK) ||
 	    (r = ar_msg_add_str(&m, "ca_dir", conf->ca_dir)) != AR_OK ||
 	    (r = ar_msg_add_str(&m, "proxy", conf->proxy)) != AR_OK ||
 	    (r = ar_msg_add_int(&m, "max_body", req->max_body != 0 ?
@@ -121,63 +92,20 @@ encode_request(const struct ar_conf *conf, const struct ar_http_req *req,
 }
 
 /*
- * The child between fork and execve: only async-signal-safe calls, since
- * the host may have other threads holding locks.  dfl (SIG_DFL) and none
- * (an empty set) were prepared before fork.
- */
-static void
-run_child(int sock, int devnull, int close_max, char *const argv[],
-    char *const envp[], const struct sigaction *dfl, const sigset_t *none)
-{
-	int s, n, fd, sig;
-
-	/* Above 2 first, so that dup2 always makes fresh, inheritable fds
-	 * even when the host had closed its standard descriptors. */
-	if ((s = fcntl(sock, F_DUPFD, 3)) < 0 ||
-	    (n = fcntl(devnull, F_DUPFD, 3)) < 0)
-		_exit(127);
-	if (dup2(s, 0) < 0 || dup2(s, 1) < 0 || dup2(n, 2) < 0)
-		_exit(127);
-	/* Nothing of the host's leaks into the helper. */
-	if (close_range(3, ~0U, 0) != 0) {
-		for (fd = 3; fd < close_max; fd++)
-			(void)close(fd);
-	}
-	/* Ignored signals stay ignored across execve: undo the host's. */
-	for (sig = 1; sig < NSIG; sig++) {
-		if (sig != SIGKILL && sig != SIGSTOP)
-			(void)sigaction(sig, dfl, NULL);
-	}
-	(void)sigprocmask(SIG_SETMASK, none, NULL);
-	execve(argv[0], argv, envp);
-	_exit(127);
-}
-
-/* Kill and reap; the pid is ours, nobody else may wait for it. */
-static void
-kill_reap(pid_t pid, int *status)
-{
-	(void)kill(pid, SIGKILL);
-	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
-		;
-}
-
-/*
  * Send the request, read the reply until EOF and reap the child, all
  * before the deadline.  On RUN_OK *out holds the raw reply.
  */
 static int
-exchange(struct ar_ctx *ctx, pid_t pid, int sock, const char *req,
-    size_t reqlen, char **out, size_t *outlen, int *status, char *why,
-    size_t whylen)
+exchange(struct ar_ctx *ctx, struct ar_child *child, int sock,
+    const char *req, size_t reqlen, char **out, size_t *outlen, int *status,
+    char *why, size_t whylen)
 {
 	struct pollfd pfd;
 	size_t sent = 0, used = 0, cap = 65536;
 	char *buf = NULL, *n;
 	int64_t left;
 	ssize_t got;
-	pid_t w;
-	int r = RUN_FAILED, wr_open = 1, rd_open = 1, nap;
+	int r = RUN_FAILED, wr_open = 1, rd_open = 1, w;
 
 	*status = -1;
 	if ((buf = malloc(cap)) == NULL) {
@@ -239,20 +167,13 @@ exchange(struct ar_ctx *ctx, pid_t pid, int sock, const char *req,
 		}
 	}
 	/* EOF comes as the helper exits; still, bound the wait for it. */
-	for (nap = 1;; nap = nap < 16 ? nap * 2 : nap) {
-		w = waitpid(pid, status, WNOHANG);
-		if (w == pid)
-			break;
-		if (w < 0 && errno != EINTR) {
-			snprintf(why, whylen, "waitpid: %s", strerror(errno));
-			*status = -1;
-			goto out;
-		}
-		if ((left = ctx->deadline_ms - ar_monotonic_ms()) <= 0) {
-			r = RUN_TIMEOUT;
-			goto kill;
-		}
-		(void)poll(NULL, 0, left > nap ? nap : (int)left);
+	if ((w = ar_child_wait(child, ctx->deadline_ms, status)) == 0) {
+		r = RUN_TIMEOUT;
+		goto kill;
+	}
+	if (w < 0) {
+		snprintf(why, whylen, "waitid: %s", strerror(errno));
+		goto kill;
 	}
 	*out = buf;
 	*outlen = used;
@@ -260,7 +181,7 @@ exchange(struct ar_ctx *ctx, pid_t pid, int sock, const char *req,
 	r = RUN_OK;
 	goto out;
  kill:
-	kill_reap(pid, status);
+	ar_child_kill(child, status);
  out:
 	ar_secure_free(buf, cap);
 	return r;
@@ -365,61 +286,45 @@ decode_reply(struct ar_ctx *ctx, const char *buf, size_t len,
 	return r;
 }
 
-int
-ar_http_perform(struct ar_ctx *ctx, const struct ar_conf *conf,
-    const struct ar_http_req *req, struct ar_http_resp *resp)
+/*
+ * The trust anchors obey the same owner and mode rule as every file the
+ * module trusts.  The CA file is read here, by descriptor, and its
+ * content travels with the request, so what was checked is what the
+ * helper trusts; a CA directory is checked with all its entries.
+ */
+static int
+load_anchors(struct ar_ctx *ctx, const struct ar_conf *conf, char **ca,
+    size_t *ca_len)
 {
-	struct sigaction dfl, old_chld;
-	struct rlimit rl;
-	sigset_t all, none, old_mask;
-	char *argv[2], *envp[1], *reqbuf = NULL, *reply = NULL;
-	char why[256];
-	size_t reqlen = 0, replylen = 0;
-	long long timeout_ms;
-	int64_t left;
-	int sv[2] = { -1, -1 }, devnull = -1, status = -1, close_max, run;
-	int chld_saved = 0, r = AR_ERR_INTERNAL;
-	pid_t pid = -1;
+	int r;
 
-	memset(resp, 0, sizeof(*resp));
+	if (conf->ca_dir != NULL && (r = ar_dir_check(ctx, conf->ca_dir)) !=
+	    AR_OK)
+		return r;
+	if (conf->ca_file == NULL)
+		return AR_OK;
+	return ar_file_read(ctx, conf->ca_file, AR_FILE_PUBLIC,
+	    AR_MAX_CA_FILE, ca, ca_len);
+}
+
+/*
+ * Start the helper (prog) and run the exchange; on RUN_OK *reply holds
+ * the raw reply and *status how the helper ended.  Failures are logged
+ * and recorded here; the child never outlives this function.
+ */
+static int
+run_helper(struct ar_ctx *ctx, const struct ar_conf *conf,
+    const struct ar_http_req *req, int prog, const char *reqbuf,
+    size_t reqlen, char **reply, size_t *replylen, int *status)
+{
+	struct ar_child child = { -1, -1 };
+	char *argv[2], why[256];
+	int sv[2] = { -1, -1 }, devnull = -1, run, r = AR_ERR_INTERNAL;
+	int64_t left = ctx->deadline_ms - ar_monotonic_ms();
+
 	why[0] = '\0';
-	if (req->method == NULL || req->url == NULL) {
-		r = ar_fail(ctx, AR_ERR_INTERNAL, "internal",
-		    "api: request without method or url");
-		goto out;
-	}
-	if ((r = check_helper(ctx, conf->helper)) != AR_OK)
-		goto out;
-	ar_deadline_start(ctx, conf);
-	if ((left = ctx->deadline_ms - ar_monotonic_ms()) <= 0) {
-		r = fail_log(ctx, req, AR_ERR_UNAVAIL, "timeout",
-		    "deadline passed before the request");
-		goto out;
-	}
-	/* Leave the helper time to report its own timeout. */
-	timeout_ms = left - AR_HELPER_MARGIN_MS;
-	if (timeout_ms < AR_HELPER_MIN_MS)
-		timeout_ms = AR_HELPER_MIN_MS;
-	if ((r = encode_request(conf, req, timeout_ms, &reqbuf, &reqlen)) !=
-	    AR_OK) {
-		r = ar_fail(ctx, r, r == AR_ERR_NOMEM ? "no_memory" :
-		    "internal", "api: cannot encode the request");
-		goto out;
-	}
-
-	/* Everything the child needs exists before fork. */
 	argv[0] = conf->helper;
 	argv[1] = NULL;
-	envp[0] = NULL;	/* curl reads SSLKEYLOGFILE, *_proxy: none */
-	memset(&dfl, 0, sizeof(dfl));
-	dfl.sa_handler = SIG_DFL;
-	sigemptyset(&dfl.sa_mask);
-	sigemptyset(&none);
-	sigfillset(&all);
-	close_max = AR_HELPER_CLOSE_MAX;
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
-	    rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < (rlim_t)close_max)
-		close_max = (int)rl.rlim_cur;
 	/* A socket, not a pipe: send(MSG_NOSIGNAL) never raises SIGPIPE. */
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0 ||
 	    (devnull = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0) {
@@ -428,42 +333,15 @@ ar_http_perform(struct ar_ctx *ctx, const struct ar_conf *conf,
 		    "helper: cannot set up: %s", strerror(errno));
 		goto out;
 	}
-
-	/*
-	 * As pam_unix around unix_chkpwd: SIGCHLD at its default while the
-	 * child lives, so that a host ignoring it (auto-reaping) or with
-	 * its own handler cannot take our child's exit status away.
-	 */
-	if (sigaction(SIGCHLD, &dfl, &old_chld) != 0) {
-		r = fail_log(ctx, req, AR_ERR_UNAVAIL, "helper_failed",
-		    "helper: sigaction: %s", strerror(errno));
-		goto out;
-	}
-	chld_saved = 1;
-	/* No host handler may run in the child before it resets them. */
-	if (sigprocmask(SIG_SETMASK, &all, &old_mask) != 0) {
-		r = fail_log(ctx, req, AR_ERR_UNAVAIL, "helper_failed",
-		    "helper: sigprocmask: %s", strerror(errno));
-		goto out;
-	}
-	pid = fork();
-	if (pid == 0)
-		run_child(sv[1], devnull, close_max, argv, envp, &dfl, &none);
-	(void)sigprocmask(SIG_SETMASK, &old_mask, NULL);
-	if (pid < 0) {
-		r = fail_log(ctx, req, errno == ENOMEM ? AR_ERR_NOMEM :
-		    AR_ERR_UNAVAIL, "helper_failed", "helper: fork: %s",
-		    strerror(errno));
+	if ((r = ar_child_start(prog, sv[1], devnull, argv, &child, why,
+	    sizeof(why))) != AR_OK) {
+		r = fail_log(ctx, req, r, "helper_failed", "helper: %s", why);
 		goto out;
 	}
 	close(sv[1]);
 	sv[1] = -1;
-	close(devnull);
-	devnull = -1;
-
-	run = exchange(ctx, pid, sv[0], reqbuf, reqlen, &reply, &replylen,
-	    &status, why, sizeof(why));
-	pid = -1;	/* reaped */
+	run = exchange(ctx, &child, sv[0], reqbuf, reqlen, reply, replylen,
+	    status, why, sizeof(why));
 	if (run == RUN_TIMEOUT) {
 		r = fail_log(ctx, req, AR_ERR_UNAVAIL, "timeout",
 		    "helper: no answer within %lld.%lld s",
@@ -475,6 +353,58 @@ ar_http_perform(struct ar_ctx *ctx, const struct ar_conf *conf,
 		    "helper: %s", why);
 		goto out;
 	}
+	r = AR_OK;
+ out:
+	ar_child_kill(&child, NULL);
+	if (sv[0] >= 0)
+		close(sv[0]);
+	if (sv[1] >= 0)
+		close(sv[1]);
+	if (devnull >= 0)
+		close(devnull);
+	return r;
+}
+
+int
+ar_http_perform(struct ar_ctx *ctx, const struct ar_conf *conf,
+    const struct ar_http_req *req, struct ar_http_resp *resp)
+{
+	char *reqbuf = NULL, *reply = NULL, *ca = NULL, why[256];
+	size_t reqlen = 0, replylen = 0, ca_len = 0;
+	long long timeout_ms;
+	int64_t left;
+	int prog = -1, status = -1, r = AR_ERR_INTERNAL;
+
+	memset(resp, 0, sizeof(*resp));
+	why[0] = '\0';
+	if (req->method == NULL || req->url == NULL) {
+		r = ar_fail(ctx, AR_ERR_INTERNAL, "internal",
+		    "api: request without method or url");
+		goto out;
+	}
+	if ((r = ar_prog_open(ctx, conf->helper, &prog)) != AR_OK ||
+	    (r = load_anchors(ctx, conf, &ca, &ca_len)) != AR_OK)
+		goto out;
+	ar_deadline_start(ctx, conf);
+	if ((left = ctx->deadline_ms - ar_monotonic_ms()) <= 0) {
+		r = fail_log(ctx, req, AR_ERR_UNAVAIL, "timeout",
+		    "deadline passed before the request");
+		goto out;
+	}
+	/* Leave the helper time to report its own timeout. */
+	timeout_ms = left - AR_HELPER_MARGIN_MS;
+	if (timeout_ms < AR_HELPER_MIN_MS)
+		timeout_ms = AR_HELPER_MIN_MS;
+	if ((r = encode_request(conf, req, ca, ca_len, timeout_ms, &reqbuf,
+	    &reqlen)) != AR_OK) {
+		r = ar_fail(ctx, r, r == AR_ERR_NOMEM ? "no_memory" :
+		    "internal", "api: cannot encode the request");
+		goto out;
+	}
+	if ((r = run_helper(ctx, conf, req, prog, reqbuf, reqlen, &reply,
+	    &replylen, &status)) != AR_OK)
+		goto out;
+	r = AR_ERR_INTERNAL;
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		if (WIFSIGNALED(status))
 			r = fail_log(ctx, req, AR_ERR_UNAVAIL,
@@ -504,16 +434,9 @@ ar_http_perform(struct ar_ctx *ctx, const struct ar_conf *conf,
 		    resp->status, resp->time_ms);
 	r = AR_OK;
  out:
-	if (pid > 0)
-		kill_reap(pid, &status);
-	if (chld_saved)
-		(void)sigaction(SIGCHLD, &old_chld, NULL);
-	if (sv[0] >= 0)
-		close(sv[0]);
-	if (sv[1] >= 0)
-		close(sv[1]);
-	if (devnull >= 0)
-		close(devnull);
+	if (prog >= 0)
+		close(prog);
+	free(ca);
 	ar_secure_free(reqbuf, reqlen);
 	ar_secure_free(reply, replylen);
 	if (r != AR_OK)

@@ -1,7 +1,9 @@
 /*
- * Running authrocket-helper for one HTTPS request: fork and exec with an
- * empty environment and clean descriptors, the request over a socket pair,
- * the reply read back under the context's deadline, the child always reaped.
+ * Running authrocket-helper for one HTTPS request: started from its
+ * checked descriptor (spawn.h) with an empty environment and clean
+ * descriptors, the request (with the checked CA file's content) over a
+ * socket pair, the reply read back under the context's deadline, the
+ * child always reaped.
  */
 #ifndef AR_HELPER_CLIENT_H
 #define AR_HELPER_CLIENT_H
@@ -39,16 +41,17 @@ struct ar_http_resp {
 void	ar_deadline_start(struct ar_ctx *ctx, const struct ar_conf *conf);
 
 /*
- * Perform req through the helper (conf->helper, checked: regular file
- * owned by root or ctx->owner, not group/other-writable) with
- * conf->ca_file/ca_dir/proxy, within the remaining deadline (started
- * here if needed).  The helper is killed and reaped when the deadline
- * passes.  AR_OK means the helper answered: resp->status is the HTTP
- * status (3xx included: redirects are never followed), or 0 with
- * resp->error set for transport failures (those are also logged, as
- * "api: METHOD URL-without-query failed: CLASS (DETAIL)").  Errors:
- * AR_ERR_UNAVAIL ("helper_failed", "timeout"; logged the same way),
- * AR_ERR_CONFIG ("config": helper path unsafe), AR_ERR_NOMEM.  Release
+ * Perform req through the helper (conf->helper, checked on its opened
+ * descriptor by ar_prog_open()) with conf->ca_file (read and checked
+ * here, its content sent), conf->ca_dir (checked with its entries) and
+ * conf->proxy, within the remaining deadline (started here if needed).
+ * The helper is killed and reaped when the deadline passes.  AR_OK
+ * means the helper answered: resp->status is the HTTP status (3xx
+ * included: redirects are never followed), or 0 with resp->error set
+ * for transport failures (those are also logged, as "api: METHOD
+ * URL-without-query failed: CLASS (DETAIL)").  Errors: AR_ERR_UNAVAIL
+ * ("helper_failed", "timeout"; logged the same way), AR_ERR_CONFIG
+ * ("config": helper or trust anchor unsafe), AR_ERR_NOMEM.  Release
  * resp with ar_http_resp_clear() in every case.
  */
 int	ar_http_perform(struct ar_ctx *ctx, const struct ar_conf *conf,

@@ -245,6 +245,7 @@ ar_helper_http(const struct ar_helper_req *req, struct ar_helper_resp *resp)
 {
 	char errbuf[CURL_ERROR_SIZE];
 	struct curl_slist *hdrs = NULL, *tmp;
+	struct curl_blob cablob;
 	struct xfer x;
 	const char *ua = NULL, *bad;
 	CURL *h = NULL;
@@ -314,13 +315,21 @@ ar_helper_http(const struct ar_helper_req *req, struct ar_helper_resp *resp)
 	SET(CURLOPT_PROXY_SSL_VERIFYPEER, 1L);
 	SET(CURLOPT_PROXY_SSL_VERIFYHOST, 2L);
 	SET(CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
-	if (req->ca_file == NULL && req->ca_dir == NULL) {
+	if (req->ca_blob == NULL && req->ca_dir == NULL) {
 		/* The hashed directory is ~10x cheaper than the bundle. */
 		SET(CURLOPT_CAINFO, (char *)NULL);
 		SET(CURLOPT_CAPATH, AR_HELPER_CA_DIR);
 	} else {
-		SET(CURLOPT_CAINFO, req->ca_file);
+		/* Exactly what the module checked and sent: no built-in
+		 * bundle besides it. */
+		SET(CURLOPT_CAINFO, (char *)NULL);
 		SET(CURLOPT_CAPATH, req->ca_dir);
+		if (req->ca_blob != NULL) {
+			cablob.data = (void *)req->ca_blob;
+			cablob.len = req->ca_blob_len;
+			cablob.flags = CURL_BLOB_NOCOPY;
+			SET(CURLOPT_CAINFO_BLOB, &cablob);
+		}
 	}
 	/* No state from files: netrc ignored; cookies, HSTS, alt-svc unset. */
 	SET(CURLOPT_NETRC, (long)CURL_NETRC_IGNORED);

@@ -19,7 +19,9 @@ struct ar_helper_req {
 	const char	*body;		/* POST only, or NULL */
 	size_t		 body_len;
 	long		 timeout_ms;	/* connect and total */
-	const char	*ca_file;	/* or NULL */
+	const char	*ca_blob;	/* PEM text of the module's ca_file,
+					   or NULL */
+	size_t		 ca_blob_len;
 	const char	*ca_dir;	/* or NULL; neither: system dir */
 	const char	*proxy;		/* or NULL: no proxy at all */
 	size_t		 max_body;	/* reply body cap */

@@ -37,6 +37,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -529,6 +530,26 @@ fork(void)
 		return -1;
 	}
 	return real_fork();
+}
+
+/* The module starts its helper with the raw clone3 system call. */
+long
+syscall(long number, ...)
+{
+	long a[6];
+	va_list ap;
+	int i;
+
+	REAL(long, syscall, (long, ...));
+	va_start(ap, number);
+	for (i = 0; i < 6; i++)
+		a[i] = va_arg(ap, long);
+	va_end(ap);
+	if (number == SYS_clone3 && FAIL("clone3")) {
+		errno = EAGAIN;
+		return -1;
+	}
+	return real_syscall(number, a[0], a[1], a[2], a[3], a[4], a[5]);
 }
 
 int

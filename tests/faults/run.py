@@ -2,7 +2,7 @@
 """Failure injection through real libpam: for each scenario, run pamdrive
 once cleanly under failinj.so to count the calls the module's entry points
 make (malloc, calloc, realloc, strdup, open, openat, read, fstat,
-socketpair, fork, pipe, getpwnam_r, poll, send, recv, write), then once per call N
+socketpair, fork, clone3, pipe, getpwnam_r, poll, send, recv, write), then once per call N
 with the N'th call failing.  Asserts for every N:
   - pamdrive exits normally (no crash, no abort, no sanitizer report);
   - a phase whose clean result is not PAM_SUCCESS never becomes

@@ -25,6 +25,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import termios
 import threading
 import time
@@ -43,6 +44,8 @@ SSHD_SERVICE = "sshd-artest"
 PAM_DIR = pathlib.Path("/etc/pam.d")
 SUDOERS_DROPIN = pathlib.Path("/etc/sudoers.d/artest")
 LOCK_FILE = "/tmp/pam_authrocket-host-tests.lock"
+FIXTURE_PARENT = "/run"
+FIXTURE_PREFIX = "pam_authrocket-host."
 DEV_LOG = "/dev/log"
 RUN_SSHD = "/run/sshd"
 SUDO_TS = "/run/sudo/ts"
@@ -292,9 +295,7 @@ class Host:
 
     def __init__(self, env):
         self.env = env
-        self.dir = env.work / "host"
-        self.dir.mkdir(mode=0o755, exist_ok=True)
-        os.chmod(self.dir, 0o755)
+        self.root = self.dir = None	# made once the run holds the lock
         self.recovery = env.build / "host-recovery"
         self.state_path = self.recovery / "state.json"
         self.procs = []			# Popen objects of ours still to stop
@@ -322,6 +323,11 @@ class Host:
                                          "; ".join(self.cleanup_errors))
             self._check_leftovers()
             self.st = self._snapshot()
+            # Made after the snapshot, so /run's listing and times are
+            # put back exactly once it is gone again.
+            self._make_fixture_dir()
+            self.st["fixture_root"] = str(self.root)
+            self.st["home_root"] = str(self.dir / "home")
             self._save()
             self._make_users()
             self._make_keys()
@@ -336,6 +342,18 @@ class Host:
             raise
 
     # -- the run's lifetime ------------------------------------------------
+    def _make_fixture_dir(self):
+        """Keys, authorized_keys, homes and helper scripts live outside
+        the checkout, which may sit under a 0700 /root where the throwaway
+        users (and sshd acting as them) cannot reach: a fresh directory
+        under /run, every level 0755, removed when the run is undone."""
+        self.root = pathlib.Path(tempfile.mkdtemp(prefix=FIXTURE_PREFIX,
+                                                  dir=FIXTURE_PARENT))
+        os.chmod(self.root, 0o755)
+        self.dir = self.root / "host"
+        self.dir.mkdir(mode=0o755)
+        os.chmod(self.dir, 0o755)
+
     def _take_lock(self):
         fd = os.open(LOCK_FILE, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW |
                      os.O_CLOEXEC, 0o600)
@@ -387,7 +405,7 @@ class Host:
         files are compared and restored from memory only: no copy of
         password hashes is written anywhere."""
         s = {"users": [], "sshd": [], "ptys": [], "made_run_sshd": False,
-             "dev_log_ino": None, "home_root": str(self.dir / "home"),
+             "dev_log_ino": None, "home_root": None, "fixture_root": None,
              "sudo_ts_existed": os.path.isdir(SUDO_TS),
              "utmp": {}, "files": {}, "dirs": {}}
         for f in UTMP_FILES:
@@ -466,7 +484,7 @@ class Host:
         if self.syslog is not None:
             self.syslog.close()
             try:
-                (self.dir / "syslog.txt").write_text(
+                (self.env.work / "host-syslog.txt").write_text(
                     "".join(line + "\n" for line in self.syslog.lines))
             except OSError:
                 pass
@@ -516,6 +534,12 @@ class Host:
                 self._remove_user(name, pw.pw_dir)
             except Exception as e:
                 errs.append("remove user %s: %s" % (name, e))
+        root = s.get("fixture_root")
+        if root and os.path.dirname(root) == FIXTURE_PARENT and \
+                os.path.basename(root).startswith(FIXTURE_PREFIX):
+            shutil.rmtree(root, ignore_errors=True)
+            if os.path.lexists(root):
+                errs.append("remove %s: still there" % root)
         if s.get("dev_log_ino"):
             Syslog.remove_dead(s["dev_log_ino"])
         if s.get("made_run_sshd"):
@@ -889,10 +913,11 @@ class Host:
         """Run argv in a new session (no controlling terminal); on timeout
         kill its process group and fail."""
         argv = [str(a) for a in argv]
+        # cwd "/": the checkout may be where the test users cannot go.
         p = subprocess.Popen(argv, stdin=subprocess.PIPE,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              env=env if env is not None else base_env(),
-                             start_new_session=True)
+                             start_new_session=True, cwd="/")
         self.procs.append(p)
         try:
             out, err = p.communicate(
@@ -928,6 +953,7 @@ class Host:
                     os.dup2(slave, fd)
                 if slave > 2:
                     os.close(slave)
+                os.chdir("/")
                 os.execve(argv[0], argv, env)
             finally:
                 os._exit(127)
@@ -1113,7 +1139,7 @@ class Sshd:
                     [str(self.h.sshd_link), "-D", "-f", str(cfg), "-E",
                      str(self.log)], stdin=subprocess.DEVNULL,
                     stdout=err, stderr=err, env=base_env(),
-                    start_new_session=True)
+                    start_new_session=True, cwd="/")
             finally:
                 err.close()
             self.h.procs.append(self.proc)

@@ -31,18 +31,23 @@ def su_stack(h, conf):
 
 def test_su_root_with_own_token_refused(t):
     h = setup(t)
-    conf = h.conf(t)
     tok = h.token(t, "alice")
-    with h.pam_stack(t, "su", su_stack(h, conf)):
-        mark = h.log_mark()
-        status, out = h.su(ALICE, "root", [(PROMPT, tok)])
-        t.contains(out, PROMPT, "su showed the module's prompt")
-        t.true(status != 0, "su - root succeeded: %r" % out)
-        t.contains(out, "Authentication failure", "su's message")
-        t.absent(out, "ran-as-", "the command did not run")
-        # su sets no PAM_RHOST: the field reads "-".
-        h.expect_log(t, mark, AUTH + "deny user=root rhost=- method=token "
-                     "reason=wrong_user", absent=[AUTH + "allow"])
+    # Root is below the default min_uid: not served, refused after the
+    # same prompt, the token not even looked at; with min_uid 0 root is
+    # served and alice's token maps to her own account, not root.
+    for conf, want in ((h.conf(t), "method=- reason=uid_below_min"),
+                       (h.conf(t, name="root.conf", min_uid=0),
+                        "method=token reason=wrong_user")):
+        with h.pam_stack(t, "su", su_stack(h, conf)):
+            mark = h.log_mark()
+            status, out = h.su(ALICE, "root", [(PROMPT, tok)])
+            t.contains(out, PROMPT, "su showed the module's prompt")
+            t.true(status != 0, "su - root succeeded: %r" % out)
+            t.contains(out, "Authentication failure", "su's message")
+            t.absent(out, "ran-as-", "the command did not run")
+            # su sets no PAM_RHOST: the field reads "-".
+            h.expect_log(t, mark, AUTH + "deny user=root rhost=- " + want,
+                         absent=[AUTH + "allow"])
 
 
 def test_su_to_own_account_with_own_token(t):

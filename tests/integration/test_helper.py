@@ -86,7 +86,8 @@ def request(t, url, method="GET", headers=None, body=None, ca_file=True,
     if ca_file is True:
         ca_file = str(t.env.ca_file)
     if ca_file:
-        f.append(("ca_file", ca_file))
+        # The module hands over the CA file's content, never its name.
+        f.append(("ca_blob", open(ca_file, "rb").read()))
     if ca_dir:
         f.append(("ca_dir", str(ca_dir)))
     if proxy:
@@ -338,7 +339,7 @@ def test_explicit_proxy_used_without_api_key(t):
                               ("url", m.url(1) + "/users/alice"),
                               ("header", "X-Authrocket-Api-Key: " + API_KEY),
                               ("timeout_ms", "1500"),
-                              ("ca_file", str(t.env.ca_file)),
+                              ("ca_blob", open(t.env.ca_file, "rb").read()),
                               ("proxy", proxy)]))
         p.stdin.close()
         c, _ = s.accept()
@@ -367,7 +368,7 @@ def test_bad_requests(t):
     m = t.env.mock
     url = m.url(1) + "/users/alice"
     base = [("method", "GET"), ("url", url), ("timeout_ms", "1000"),
-            ("ca_file", str(t.env.ca_file))]
+            ("ca_blob", open(t.env.ca_file, "rb").read())]
     m.clear()
     cases = {
         "method": [("method", "DELETE")] + base[1:],
@@ -375,6 +376,7 @@ def test_bad_requests(t):
         "no timeout": base[:2] + base[3:],
         "zero timeout": base[:2] + [("timeout_ms", "0")] + base[3:],
         "unknown field": base + [("insecure", "1")],
+        "a CA file by name": base[:3] + [("ca_file", str(t.env.ca_file))],
         "header injection": base + [("header", "X-A: 1\r\nX-B: 2")],
         "header without colon": base + [("header", "X-A")],
         "space in url": [base[0], ("url", url + " x")] + base[2:],

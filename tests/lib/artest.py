@@ -196,7 +196,13 @@ class Env:
     USERS = [("root", 0), ("alice", 2001), ("bob", 2002), ("carol", 2003),
              ("dave", 2004), ("mallory", 2005), ("apibot", 2006),
              ("mail.user", 2007), ("lowuser", 500), ("otheruser", 2008),
-             ("erin", 2009)]
+             ("erin", 2009)] + [
+        # The mock's behaviours are chosen by user name; the module asks
+        # AuthRocket only about local accounts it serves.
+        (n, 2101 + i) for i, n in enumerate((
+            "status402", "status403", "status429", "status500", "hang",
+            "badjson", "html", "huge", "deep", "redirect-http",
+            "redirect-self", "escape", "many", "slow"))]
 
     def _make_users(self):
         self.passwd = self.fx / "passwd"
@@ -350,7 +356,13 @@ class T:
         if answer_delays_ms:
             argv += ["--answer-delays-ms",
                      ",".join(str(int(d)) for d in answer_delays_ms)]
-        inp = "".join(a + "\n" for a in answers)
+        if any(isinstance(a, bytes) for a in answers):
+            # Bytes answers may hold newlines: pamdrive decodes hex lines.
+            argv += ["--hex-answers"]
+            inp = "".join((a if isinstance(a, bytes) else a.encode()).hex()
+                          + "\n" for a in answers)
+        else:
+            inp = "".join(a + "\n" for a in answers)
         t0 = time.monotonic()
         p = subprocess.run(argv, input=inp.encode("utf-8", "surrogateescape"),
                            capture_output=True, timeout=timeout,

@@ -47,4 +47,4 @@ def test_threads_no_crosstalk(t):
     t.eq(p.returncode, 0, "driver: %s%s" % (p.stdout[-3000:],
                                             p.stderr[-1000:]))
     t.absent(p.stdout, "FAIL", "every transaction as planned")
-    t.contains(p.stdout, "soak: 25 passed, 0 failed", "count")
+    t.contains(p.stdout, "soak: 27 passed, 0 failed", "count")

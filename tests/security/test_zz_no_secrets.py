@@ -28,6 +28,8 @@ def check_lines(t, lines, answers, where):
     bad = []
     words = set(secrets(t))
     for a in answers:
+        if isinstance(a, bytes):
+            a = a.decode("utf-8", "replace")
         # Every answer is a secret: password, code or token.  Short
         # answers ("x") would match anything; require some substance.
         if len(a) >= 6:

@@ -6,7 +6,7 @@
  *
  * usage: soak --confdir DIR --plan FILE [--count N] [--threads T]
  *             [--mode manners|manners-chld|soak|threads] [--warmup N]
- *             [--log FILE]
+ *             [--chld default|handler|ignore] [--log FILE]
  * The plan has one case per line, tab separated:
  *   SERVICE USER EXPECTED-AUTH EXPECTED-ACCOUNT [ANSWER...]
  * (EXPECTED-ACCOUNT "-" skips the account phase).  manners: each case
@@ -14,7 +14,11 @@
  * (manners-chld: SIGCHLD at its default, so that a child left unreaped
  * would show as a zombie);
  * soak: COUNT transactions cycling through the cases; threads: THREADS
- * threads, thread i runs case i % ncases COUNT times.  Prints key=value
+ * threads, thread i runs case i % ncases COUNT times, with SIGCHLD as
+ * --chld says (handler: one that reaps every ended child with
+ * waitpid(-1, WNOHANG), as daemons do; ignore: SIG_IGN, auto-reaping) and
+ * checked unchanged afterwards, no child of the module ever reaped by the
+ * host's handler.  Prints key=value
  * figures and "soak: N passed, N failed, 0 skipped".
  */
 #include <dirent.h>
@@ -474,15 +478,44 @@ worker_main(void *arg)
 	return NULL;
 }
 
+static volatile sig_atomic_t host_reaped;
+
+/* A host that reaps whatever child ended. */
+static void
+on_chld(int sig)
+{
+	int e = errno;
+
+	(void)sig;
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		host_reaped++;
+	errno = e;
+}
+
+/* SIGCHLD as the host wants it: "default", "handler" or "ignore". */
+static void
+set_chld(const char *how, struct sigaction *set)
+{
+	memset(set, 0, sizeof(*set));
+	set->sa_handler = strcmp(how, "handler") == 0 ? on_chld :
+	    strcmp(how, "ignore") == 0 ? SIG_IGN : SIG_DFL;
+	set->sa_flags = set->sa_handler == on_chld ? SA_RESTART : 0;
+	sigemptyset(&set->sa_mask);
+	sigaction(SIGCHLD, set, NULL);
+	sigaction(SIGCHLD, NULL, set);
+}
+
 static int
-mode_threads(int nthreads, long count)
+mode_threads(int nthreads, long count, const char *chld)
 {
 	struct worker w[64];
 	struct timespec t0, t1;
+	struct sigaction before, after;
 	int i;
 
 	if (nthreads > 64)
 		nthreads = 64;
+	set_chld(chld, &before);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (i = 0; i < nthreads; i++) {
 		w[i].idx = i;
@@ -500,9 +533,15 @@ mode_threads(int nthreads, long count)
 		printf("thread=%d case=%s/%s ok=%ld of %ld\n", i,
 		    cases[i % ncases].service, cases[i % ncases].user,
 		    w[i].ok, w[i].count);
-	printf("threads=%d transactions=%ld seconds=%.1f\n", nthreads,
-	    count * nthreads, (t1.tv_sec - t0.tv_sec) +
-	    (t1.tv_nsec - t0.tv_nsec) / 1e9);
+	printf("threads=%d transactions=%ld seconds=%.1f chld=%s "
+	    "host_reaped=%d\n", nthreads, count * nthreads,
+	    (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9, chld,
+	    (int)host_reaped);
+	sigaction(SIGCHLD, NULL, &after);
+	result(same_action(&before, &after), "SIGCHLD disposition changed "
+	    "(%s)", chld);
+	result(host_reaped == 0, "the host's handler reaped %d children",
+	    (int)host_reaped);
 	result(no_children(), "a child is left after the threads");
 	return 0;
 }
@@ -548,7 +587,7 @@ load_plan(const char *path)
 int
 main(int argc, char **argv)
 {
-	const char *plan = NULL, *mode = "manners";
+	const char *plan = NULL, *mode = "manners", *chld = "default";
 	long count = 100, warmup = 0;
 	int i, nthreads = 8;
 
@@ -563,6 +602,8 @@ main(int argc, char **argv)
 			count = atol(argv[++i]);
 		else if (i + 1 < argc && strcmp(argv[i], "--threads") == 0)
 			nthreads = atoi(argv[++i]);
+		else if (i + 1 < argc && strcmp(argv[i], "--chld") == 0)
+			chld = argv[++i];
 		else if (i + 1 < argc && strcmp(argv[i], "--warmup") == 0)
 			warmup = atol(argv[++i]);
 		else if (i + 1 < argc && strcmp(argv[i], "--log") == 0) {
@@ -588,7 +629,7 @@ main(int argc, char **argv)
 	else if (strcmp(mode, "soak") == 0)
 		mode_soak(count, warmup);
 	else if (strcmp(mode, "threads") == 0)
-		mode_threads(nthreads, count);
+		mode_threads(nthreads, count, chld);
 	else
 		return 2;
 	printf("soak: %ld passed, %ld failed, 0 skipped\n", passed, failed);

@@ -113,7 +113,7 @@ def soak_rows(t):
     rows = [("tok", "alice", OK, OK, alice), ("tok", "bob", OK, OK, bob),
             ("tok", "alice", AUTH, "-", bob),
             ("tok", "alice", AUTH, "-", "eyJ.bad.token"),
-            ("tok", "nosuchuser", AUTH, "-", alice)]
+            ("tok", "nosuchuser", UNKNOWN, "-", alice)]
     return rows * 9 + [("pw", "alice", OK, OK, "pw-alice"),
                        ("pw", "alice", AUTH, "-", "wrong"),
                        ("pw2", "carol", OK, OK, "pw-carol", "123456"),

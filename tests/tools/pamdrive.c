@@ -17,7 +17,7 @@
 static FILE *logfp;
 static char **answers;
 static size_t n_answers, answer_cursor;
-static int quiet, pamflags, answer_delay_ms;
+static int quiet, pamflags, answer_delay_ms, hex_answers;
 static long answer_delays_ms[16];	/* before the Nth answer */
 
 static void
@@ -174,6 +174,18 @@ read_answers(void)
 		answers = realloc(answers, (n_answers + 1) * sizeof(*answers));
 		if (answers == NULL)
 			exit(3);
+		/* --hex-answers: any byte, newlines included (no NUL). */
+		if (hex_answers) {
+			ssize_t i;
+			unsigned int b;
+
+			for (i = 0; i + 1 < len; i += 2) {
+				if (sscanf(line + i, "%2x", &b) != 1 || b == 0)
+					exit(3);
+				line[i / 2] = (char)b;
+			}
+			line[len / 2] = '\0';
+		}
 		answers[n_answers++] = strdup(line);
 	}
 	free(line);
@@ -186,7 +198,7 @@ usage(void)
 	    "[--rhost H] [--phases auth,account,setcred] [--repeat N] "
 	    "[--log FILE] [--resident MODULE,...] [--quiet] [--silent] "
 	    "[--switch-user NAME] [--answer-delay-ms N] "
-	    "[--answer-delays-ms N,N,...]\n");
+	    "[--answer-delays-ms N,N,...] [--hex-answers]\n");
 	exit(2);
 }
 
@@ -235,7 +247,9 @@ main(int argc, char **argv)
 				else if (*p != '\0')
 					usage();
 			}
-		} else if (strcmp(argv[i], "--silent") == 0)
+		} else if (strcmp(argv[i], "--hex-answers") == 0)
+			hex_answers = 1;
+		else if (strcmp(argv[i], "--silent") == 0)
 			pamflags |= PAM_SILENT;
 		else
 			usage();

@@ -276,7 +276,23 @@ test_arguments(void)
 
 	BAD("unknown module argument", HSLINE, "tiemout=5", NULL);
 	T_CHECK(detail_has("tiemout"));
-	BAD("unknown module argument", HSLINE, "use_first_pass", NULL);
+	BAD("unknown module argument", HSLINE, "use_authtok", NULL);
+	BAD("unknown module argument", HSLINE, "use_first_pass=yes", NULL);
+
+	/* Stacking arguments; use_first_pass, the stricter, wins. */
+	T_EQ_INT(load(&c, HSLINE, 0600, NULL), AR_OK);
+	T_EQ_INT(c.first_pass, AR_PASS_PROMPT);
+	ar_conf_free(&c);
+	T_EQ_INT(load(&c, HSLINE, 0600, "try_first_pass", NULL), AR_OK);
+	T_EQ_INT(c.first_pass, AR_PASS_TRY);
+	ar_conf_free(&c);
+	T_EQ_INT(load(&c, HSLINE, 0600, "use_first_pass", NULL), AR_OK);
+	T_EQ_INT(c.first_pass, AR_PASS_USE);
+	ar_conf_free(&c);
+	T_EQ_INT(load(&c, HSLINE, 0600, "use_first_pass", "try_first_pass",
+	    NULL), AR_OK);
+	T_EQ_INT(c.first_pass, AR_PASS_USE);
+	ar_conf_free(&c);
 	BAD("missing", HSLINE, "mode", NULL);
 	BAD("module argument timeout given twice", HSLINE, "timeout=5",
 	    "timeout=6", NULL);

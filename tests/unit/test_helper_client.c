@@ -18,6 +18,9 @@
 #include "helper_client.h"
 #include "proto.h"
 
+/* Stands in for a CA file; the module checks and sends, never parses. */
+#define CA_PEM "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
+
 #define REPLY_OK "printf 'status 3\\n200\\nbody 5\\nhello\\n" \
 	"date 29\\nWed, 01 Jan 2025 00:00:00 GMT\\ntls 7\\nTLSv1.3\\n" \
 	"time_ms 2\\n12\\nend 0\\n\\n'\n"
@@ -33,20 +36,50 @@ log_cb(void *arg, int prio, const char *line)
 	snprintf(logbuf + n, sizeof(logbuf) - n, "%d %s\n", prio, line);
 }
 
-/* Write a fake helper; returns its path in a static buffer. */
+/* Copy this test program to path with the given mode. */
+static void
+copy_self(const char *path, mode_t mode)
+{
+	char buf[65536];
+	ssize_t n;
+	int in, out;
+
+	in = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	out = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0700);
+	while (in >= 0 && out >= 0 && (n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, (size_t)n) != n)
+			break;
+	if (in >= 0)
+		close(in);
+	if (out >= 0) {
+		fchmod(out, mode);
+		close(out);
+	}
+}
+
+/*
+ * Write a fake helper; returns its path in a static buffer.  The module
+ * executes the very descriptor it checked, which the kernel cannot do
+ * for a script (its interpreter would need the descriptor), so the
+ * helper is a copy of this program that runs the script PATH.script
+ * written beside it (see main()).
+ */
 static const char *
 script(const char *name, const char *body, mode_t mode)
 {
 	static char path[128];
+	char spath[160];
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "w");
+	snprintf(spath, sizeof(spath), "%s.script", path);
+	f = fopen(spath, "w");
 	if (f == NULL)
 		return path;
 	fprintf(f, "#!/bin/sh\n%s", body);
 	fclose(f);
-	chmod(path, mode);
+	chmod(spath, 0755);
+	copy_self(path, mode);
 	return path;
 }
 
@@ -125,15 +158,23 @@ test_ok_reply(void)
 	struct ar_conf conf;
 	struct ar_ctx ctx;
 	struct ar_msg m;
-	char body[] = "{\"password\":\"pw\"}", *raw, *argv;
+	char body[] = "{\"password\":\"pw\"}", *raw, *argv, capath[160];
 	const char *h;
 	size_t len = 0;
 	long long tmo;
+	FILE *f;
 
 	h = script("ok", "cat > \"$(dirname \"$0\")/req\"\n"
 	    "echo \"$0 $#\" > \"$(dirname \"$0\")/argv\"\n" REPLY_OK, 0755);
 	setup(&ctx, &conf, &req, h, 5);
-	conf.ca_file = "/etc/ca.pem";
+	/* The CA file's content travels with the request, not its name. */
+	snprintf(capath, sizeof(capath), "%s/ca.pem", dir);
+	if ((f = fopen(capath, "w")) != NULL) {
+		fputs(CA_PEM, f);
+		fclose(f);
+	}
+	chmod(capath, 0644);
+	conf.ca_file = capath;
 	conf.proxy = "http://proxy.example:3128";
 	req.method = "POST";
 	req.body = body;
@@ -156,10 +197,11 @@ test_ok_reply(void)
 	T_CHECK(resp.body == NULL && resp.status == 0);
 	check_no_child();
 
-	/* The helper got exactly the request, and no arguments. */
+	/* The helper got exactly the request, and no arguments (the
+	 * script runs as PATH.script; main() refuses arguments). */
 	argv = slurp("argv", NULL);
 	T_CHECK(argv != NULL && strncmp(argv, h, strlen(h)) == 0 &&
-	    strcmp(argv + strlen(h), " 0\n") == 0);
+	    strcmp(argv + strlen(h), ".script 0\n") == 0);
 	free(argv);
 	raw = slurp("req", &len);
 	memset(&m, 0, sizeof(m));
@@ -173,7 +215,8 @@ test_ok_reply(void)
 	T_EQ_STR(ar_msg_get(&m, "body", NULL), body);
 	tmo = ar_msg_get_int(&m, "timeout_ms", -1);
 	T_CHECK(tmo > 4000 && tmo <= 5000 - 250);
-	T_EQ_STR(ar_msg_get(&m, "ca_file", NULL), "/etc/ca.pem");
+	T_EQ_STR(ar_msg_get(&m, "ca_blob", NULL), CA_PEM);
+	T_CHECK(ar_msg_get(&m, "ca_file", NULL) == NULL);
 	T_CHECK(ar_msg_get(&m, "ca_dir", NULL) == NULL);
 	T_EQ_STR(ar_msg_get(&m, "proxy", NULL), "http://proxy.example:3128");
 	T_EQ_INT(ar_msg_get_int(&m, "max_body", -1), 4096);
@@ -447,7 +490,7 @@ test_signals(void)
 	struct ar_ctx ctx;
 	struct sigaction ign, old_hup, old_term;
 	sigset_t usr1, old_mask, now;
-	char *sig, *blk;
+	char *sig, *blk, pyscript[160];
 	const char *py;
 	FILE *f;
 
@@ -479,7 +522,8 @@ test_signals(void)
 	/* dash clears its mask itself, so the mask is read by a python
 	 * helper (which leaves it alone); it answers nothing. */
 	py = script("blk", "", 0755);
-	if ((f = fopen(py, "w")) != NULL) {
+	snprintf(pyscript, sizeof(pyscript), "%s.script", py);
+	if ((f = fopen(pyscript, "w")) != NULL) {
 		fprintf(f, "#!/usr/bin/python3 -I\n"
 		    "import os\n"
 		    "s = [l for l in open('/proc/self/status') "
@@ -538,9 +582,20 @@ test_no_sigpipe(void)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
 	struct sigaction sa, chld, pipe_;
+	char spath[256];
+
+	/* Started as a fake helper: run the script written beside us. */
+	if (argc > 0 && strncmp(argv[0], "/tmp/test_helper_client.", 24) == 0 &&
+	    snprintf(spath, sizeof(spath), "%s.script", argv[0]) > 0 &&
+	    access(spath, F_OK) == 0) {
+		if (argc != 1)
+			_exit(125);	/* the module passes no argument */
+		execv(spath, argv);
+		_exit(126);
+	}
 
 	snprintf(dir, sizeof(dir), "/tmp/test_helper_client.XXXXXX");
 	if (mkdtemp(dir) == NULL) {
