@@ -145,6 +145,19 @@ $(B)/nss-test/libnss_authrocket.so.2: $(NSS_SRCS:%.c=$(B)/nss-test/obj/%.o) \
 $(B)/authrocket-keys: $(KEYS_OBJS) $(B)/libardir.a
 	$(CC) -o $@ $(KEYS_OBJS) $(B)/libardir.a $(AR_LDFLAGS) -pie
 
+KEYS_TEST := $(if $(KEYS_SRCS),$(B)/nss-test/authrocket-keys)
+KEYS_TEST_CPPFLAGS := -DAR_KEYS_DIR='"$(abspath $(B))/nss-test/dir"' \
+	-DAR_KEYS_OWNER=$(shell id -u)
+
+$(B)/nss-test/keys/%.o: %.c | $(B)
+	@mkdir -p $(dir $@)
+	$(CC) $(AR_CFLAGS) $(KEYS_TEST_CPPFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/nss-test/authrocket-keys: $(KEYS_SRCS:%.c=$(B)/nss-test/keys/%.o) \
+		$(B)/libardir.a
+	$(CC) -o $@ $(KEYS_SRCS:%.c=$(B)/nss-test/keys/%.o) $(B)/libardir.a \
+		$(AR_LDFLAGS) -pie
+
 TEST_LIBS := $(B)/libar.a $(B)/libardir.a
 
 $(B)/tests/%: tests/unit/%.c tests/unit/harness.h $(TEST_LIBS)
@@ -163,14 +176,14 @@ $(B)/tools/%: tests/tools/%.c $(TEST_LIBS)
 	@mkdir -p $(dir $@)
 	$(CC) $(AR_CFLAGS) -o $@ $< $(TEST_LIBS) $(AR_LDFLAGS) $(LIBS)
 
-tools: $(TOOL_BINS) $(NSS_TEST)
+tools: $(TOOL_BINS) $(NSS_TEST) $(KEYS_TEST)
 
 unit: $(UNIT_BINS)
 
 check: deps
 	@$(MAKE) --no-print-directory check-run
 
-check-run: all $(UNIT_BINS) $(TOOL_BINS) $(NSS_TEST)
+check-run: all $(UNIT_BINS) $(TOOL_BINS) $(NSS_TEST) $(KEYS_TEST)
 	@B=$(B) PYTHON=$(PYTHON) bash tests/run-all
 
 # The whole suite again with AddressSanitizer and UBSan, in its own tree.
