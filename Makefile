@@ -296,8 +296,9 @@ FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_NAMES := $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=%)
 FUZZ_CFLAGS := -O1 -g -fno-omit-frame-pointer -std=gnu11 -D_GNU_SOURCE $(INC) \
 	-Itests/fuzz $(WARN) -Wno-format-nonliteral
-FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=$(FB)/obj/%.o)
-REPLAY_LIB_OBJS := $(LIB_SRCS:%.c=$(RB)/obj/%.o)
+FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=$(FB)/obj/%.o) $(DIR_SRCS:%.c=$(FB)/obj/%.o)
+REPLAY_LIB_OBJS := $(LIB_SRCS:%.c=$(RB)/obj/%.o) \
+	$(DIR_SRCS:%.c=$(RB)/obj/%.o)
 REPLAY_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 
 .PHONY: fuzz fuzz-bins fuzz-replay fuzz-replay-bins check-faults faults-bins soak timing
