@@ -83,63 +83,38 @@ _nss_authrocket_getgrgid_r(gid_t gid, struct group *gr, char *buf,
 enum nss_status
 _nss_authrocket_setgrent(int stayopen)
 {
-	struct nss_state *st;
-	enum nss_status s;
-	int e;
-
 	(void)stayopen;
-	st = nss_lock(&s, &e);
-	st->gr_next = 0;
-	nss_unlock(st);
-	return s;
+	return nss_rewind(NSS_DB_GROUP);
 }
 
 enum nss_status
 _nss_authrocket_endgrent(void)
 {
-	struct nss_state *st;
-	enum nss_status s;
-	int e;
-
-	st = nss_lock(&s, &e);
-	st->gr_next = 0;
-	nss_unlock(st);
+	(void)nss_rewind(NSS_DB_GROUP);
 	return NSS_STATUS_SUCCESS;
 }
 
-/* The next group; the position moves only past a group handed out. */
+/* Enumeration slot i: a group, or nothing (an adopted entry's slot). */
+static enum nss_status
+group_at(const struct ar_dir *d, size_t i, void *ent, char *buf,
+    size_t len, int *errnop)
+{
+	struct ar_dir_group_view v;
+	int r;
+
+	r = ar_dir_group_at(d, i, &v);
+	if (r == AR_DIR_NOTFOUND && i < ar_dir_n_groups(d))
+		return NSS_STATUS_RETURN;
+	if (r != AR_DIR_OK)
+		return nss_status_of(r, errnop);
+	return fill_group(&v, ent, buf, len, errnop);
+}
+
 enum nss_status
 _nss_authrocket_getgrent_r(struct group *gr, char *buf, size_t len,
     int *errnop)
 {
-	struct ar_dir_group_view v;
-	struct nss_state *st;
-	enum nss_status s;
-	int r;
-
-	st = nss_lock(&s, errnop);
-	if (st->dir == NULL)
-		goto out;
-	for (;;) {
-		r = ar_dir_group_at(st->dir, st->gr_next, &v);
-		/* An adopted entry's slot: no primary group here. */
-		if (r == AR_DIR_NOTFOUND &&
-		    st->gr_next < ar_dir_n_groups(st->dir)) {
-			st->gr_next++;
-			continue;
-		}
-		if (r != AR_DIR_OK) {
-			s = nss_status_of(r, errnop);
-			break;
-		}
-		if ((s = fill_group(&v, gr, buf, len, errnop)) ==
-		    NSS_STATUS_SUCCESS)
-			st->gr_next++;
-		break;
-	}
- out:
-	nss_unlock(st);
-	return s;
+	return nss_next(NSS_DB_GROUP, group_at, gr, buf, len, errnop);
 }
 
 /* Append gid unless present; grows the caller's array as glibc asks. */

@@ -77,62 +77,35 @@ _nss_authrocket_getpwuid_r(uid_t uid, struct passwd *pw, char *buf,
 enum nss_status
 _nss_authrocket_setpwent(int stayopen)
 {
-	struct nss_state *st;
-	enum nss_status s;
-	int e;
-
 	(void)stayopen;
-	st = nss_lock(&s, &e);
-	st->pw_next = 0;
-	nss_unlock(st);
-	return s;
+	return nss_rewind(NSS_DB_PASSWD);
 }
 
 enum nss_status
 _nss_authrocket_endpwent(void)
 {
-	struct nss_state *st;
-	enum nss_status s;
-	int e;
-
-	st = nss_lock(&s, &e);
-	st->pw_next = 0;
-	nss_unlock(st);
+	(void)nss_rewind(NSS_DB_PASSWD);
 	return NSS_STATUS_SUCCESS;
 }
 
-/*
- * The next served user.  The position moves only past an entry handed
- * out, so that glibc's retry with a larger buffer after ERANGE gets it.
- */
+/* Enumeration slot i: a served user, or nothing (an adopted entry). */
+static enum nss_status
+passwd_at(const struct ar_dir *d, size_t i, void *ent, char *buf,
+    size_t len, int *errnop)
+{
+	struct ar_dir_user_view v;
+	int r;
+
+	if ((r = ar_dir_user_at(d, i, &v)) != AR_DIR_OK)
+		return nss_status_of(r, errnop);
+	if (v.adopted)
+		return NSS_STATUS_RETURN;
+	return fill_passwd(&v, ent, buf, len, errnop);
+}
+
 enum nss_status
 _nss_authrocket_getpwent_r(struct passwd *pw, char *buf, size_t len,
     int *errnop)
 {
-	struct ar_dir_user_view v;
-	struct nss_state *st;
-	enum nss_status s;
-	int r;
-
-	st = nss_lock(&s, errnop);
-	if (st->dir == NULL)
-		goto out;
-	for (;;) {
-		r = ar_dir_user_at(st->dir, st->pw_next, &v);
-		if (r == AR_DIR_OK && v.adopted) {
-			st->pw_next++;
-			continue;
-		}
-		if (r != AR_DIR_OK) {
-			s = nss_status_of(r, errnop);
-			break;
-		}
-		if ((s = fill_passwd(&v, pw, buf, len, errnop)) ==
-		    NSS_STATUS_SUCCESS)
-			st->pw_next++;
-		break;
-	}
- out:
-	nss_unlock(st);
-	return s;
+	return nss_next(NSS_DB_PASSWD, passwd_at, pw, buf, len, errnop);
 }

@@ -62,6 +62,49 @@ nss_unlock(struct nss_state *st)
 	pthread_mutex_unlock(&nss_mutex);
 }
 
+static size_t *
+position(struct nss_state *st, enum nss_db db)
+{
+	return db == NSS_DB_PASSWD ? &st->pw_next : &st->gr_next;
+}
+
+enum nss_status
+nss_rewind(enum nss_db db)
+{
+	struct nss_state *st;
+	enum nss_status s;
+	int e;
+
+	st = nss_lock(&s, &e);
+	*position(st, db) = 0;
+	nss_unlock(st);
+	return s;
+}
+
+enum nss_status
+nss_next(enum nss_db db, nss_entry_fn *fill, void *ent, char *buf,
+    size_t len, int *errnop)
+{
+	struct nss_state *st;
+	enum nss_status s;
+	size_t *pos;
+
+	st = nss_lock(&s, errnop);
+	pos = position(st, db);
+	while (st->dir != NULL) {
+		s = fill(st->dir, *pos, ent, buf, len, errnop);
+		if (s == NSS_STATUS_RETURN) {
+			(*pos)++;
+			continue;
+		}
+		if (s == NSS_STATUS_SUCCESS)
+			(*pos)++;
+		break;
+	}
+	nss_unlock(st);
+	return s;
+}
+
 /* Unloaded (dlclose, or glibc freeing its resources): unmap. */
 static void __attribute__((destructor))
 nss_unload(void)
