@@ -25,7 +25,8 @@ fill_group(const struct ar_dir_group_view *v, struct group *gr, char *buf,
 	memset(gr, 0, sizeof(*gr));
 	mem = (char **)(void *)nss_carve(&buf, &len,
 	    (v->n_members + 1) * sizeof(char *), sizeof(char *));
-	if (mem == NULL || (gr->gr_name = nss_copy(&buf, &len, v->name)) == NULL ||
+	if (mem == NULL ||
+	    (gr->gr_name = nss_copy(&buf, &len, v->name)) == NULL ||
 	    (gr->gr_passwd = nss_copy(&buf, &len, "*")) == NULL)
 		goto erange;
 	for (i = 0; i < v->n_members; i++)

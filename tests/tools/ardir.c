@@ -211,6 +211,7 @@ main(int argc, char **argv)
 	if ((argc == 4 || argc == 5) && strcmp(argv[1], "gen") == 0)
 		return cmd_gen(argv[2], strtoul(argv[3], NULL, 10),
 		    argc == 5 ? strtoul(argv[4], NULL, 10) : 1879048192);
-	fprintf(stderr, "usage: ardir write DIR < SPEC | ardir gen DIR N [UID0]\n");
+	fprintf(stderr, "usage: ardir write DIR < SPEC | "
+	    "ardir gen DIR N [UID0]\n");
 	return 2;
 }

@@ -91,7 +91,8 @@ erange_passwd(const char *user)
 		    strcmp(pw.pw_name, name) != 0)
 			FAIL("getpwent_r after ERANGE skipped %s", name);
 		else
-			printf("ok getpwent_r retried after ERANGE: %s\n", name);
+			printf("ok getpwent_r retried after ERANGE: %s\n",
+			    name);
 	}
 	endpwent();
 }
