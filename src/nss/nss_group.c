@@ -42,8 +42,12 @@ fill_group(const struct ar_dir_group_view *v, struct group *gr, char *buf,
 	return NSS_STATUS_TRYAGAIN;
 }
 
-enum nss_status
-_nss_authrocket_getgrnam_r(const char *name, struct group *gr, char *buf,
+/*
+ * Look a group up by name (or, name NULL, by gid) under the lock and copy
+ * it out.  gid 0 is nobody's in the directory.
+ */
+static enum nss_status
+lookup(const char *name, gid_t gid, struct group *gr, char *buf,
     size_t len, int *errnop)
 {
 	struct ar_dir_group_view v;
@@ -53,7 +57,9 @@ _nss_authrocket_getgrnam_r(const char *name, struct group *gr, char *buf,
 
 	st = nss_lock(&s, errnop);
 	if (st->dir != NULL) {
-		r = ar_dir_group_by_name(st->dir, name, &v);
+		r = name != NULL ? ar_dir_group_by_name(st->dir, name, &v) :
+		    gid == 0 ? AR_DIR_NOTFOUND :
+		    ar_dir_group_by_gid(st->dir, gid, &v);
 		s = r == AR_DIR_OK ? fill_group(&v, gr, buf, len, errnop) :
 		    nss_status_of(r, errnop);
 	}
@@ -62,23 +68,17 @@ _nss_authrocket_getgrnam_r(const char *name, struct group *gr, char *buf,
 }
 
 enum nss_status
+_nss_authrocket_getgrnam_r(const char *name, struct group *gr, char *buf,
+    size_t len, int *errnop)
+{
+	return lookup(name, 0, gr, buf, len, errnop);
+}
+
+enum nss_status
 _nss_authrocket_getgrgid_r(gid_t gid, struct group *gr, char *buf,
     size_t len, int *errnop)
 {
-	struct ar_dir_group_view v;
-	struct nss_state *st;
-	enum nss_status s;
-	int r;
-
-	st = nss_lock(&s, errnop);
-	if (st->dir != NULL) {
-		r = gid == 0 ? AR_DIR_NOTFOUND :
-		    ar_dir_group_by_gid(st->dir, gid, &v);
-		s = r == AR_DIR_OK ? fill_group(&v, gr, buf, len, errnop) :
-		    nss_status_of(r, errnop);
-	}
-	nss_unlock(st);
-	return s;
+	return lookup(NULL, gid, gr, buf, len, errnop);
 }
 
 enum nss_status
