@@ -21,6 +21,9 @@
 #define AR_DIR_FILE	"directory"	/* 0644, root-owned */
 #define AR_DIR_STATE	"state"		/* 0600, authrocket-sync only */
 
+/* Largest directory file written or read (bytes). */
+#define AR_DIR_MAX_SIZE	(1024UL * 1024 * 1024)
+
 /* Results of the functions below (0 is success). */
 enum ar_dir_result {
 	AR_DIR_OK = 0,
@@ -28,7 +31,8 @@ enum ar_dir_result {
 	AR_DIR_DAMAGED,		/* unreadable, unsafe owner/mode, bad format */
 	AR_DIR_NOTFOUND,	/* lookup: no such entry */
 	AR_DIR_NOMEM,
-	AR_DIR_SYSTEM		/* a system call failed; errno tells */
+	AR_DIR_SYSTEM,		/* a system call failed; errno tells */
+	AR_DIR_INVALID		/* write: entries that cannot be stored */
 };
 
 /*
@@ -64,26 +68,49 @@ struct ar_dir_group {
  * whatever the umask, fsync'ed, and renamed over AR_DIR_FILE; on any error
  * the previous file stays untouched and no temporary file is left.
  * Entries are taken as given (authrocket-sync validates them); names and
- * ids must be unique.  Returns AR_DIR_OK, AR_DIR_NOMEM or AR_DIR_SYSTEM;
- * err (size errlen) receives a one-line reason on failure.
+ * ids must be unique.  Returns AR_DIR_OK, AR_DIR_NOMEM, AR_DIR_SYSTEM, or
+ * AR_DIR_INVALID (a NULL name or id, a duplicate user name, served uid,
+ * group name or gid, or a file that would exceed AR_DIR_MAX_SIZE); err
+ * (size errlen) receives a one-line reason on failure.
  */
 int	ar_dir_write(const char *dir, const struct ar_dir_user *users,
 	    size_t n_users, const struct ar_dir_group *groups, size_t n_groups,
 	    char *err, size_t errlen);
 
-/* A read-only view into an open directory; valid until ar_dir_close(). */
+/*
+ * Reading.  ar_dir_open() maps the file read-only, checks its header and
+ * the bounds of every section, and closes the descriptor; lookups then go
+ * through hash indexes (by user name, uid, group name, gid), so their cost
+ * does not depend on the number of entries.  Every offset read from the
+ * file is checked before use: a damaged file gives AR_DIR_DAMAGED, never
+ * a read outside the mapping.  Views point into the mapping and are valid
+ * until ar_dir_close().  An open directory is never modified, so several
+ * threads may read one at the same time.
+ */
 struct ar_dir_user_view {
 	const char	*name;
 	const char	*ar_id;
 	const char	*ar_username;	/* "" when unknown */
-	uint32_t	 uid;
+	uint32_t	 uid;		/* also the primary gid; 0 if adopted */
 	int		 adopted;
-	const char	*gecos;
+	const char	*gecos;		/* "" when none */
 	const char	*home;
 	const char	*shell;
 	const char	*keys;		/* "" when none */
-	size_t		 n_gids;
+	size_t		 n_gids;	/* supplementary gids: ar_dir_gid() */
 	const void	*priv;
+};
+
+/*
+ * A group: one of the directory's groups, or the primary group of a
+ * served user (same name and id, no members listed).
+ */
+struct ar_dir_group_view {
+	const char	*name;
+	uint32_t	 gid;
+	size_t		 n_members;	/* member names: ar_dir_member() */
+	const void	*priv;
+	const char	*strings;
 };
 
 struct ar_dir;
@@ -91,15 +118,21 @@ struct ar_dir;
 /*
  * Open and map the directory file of dir (AR_DIRECTORY_DIR in production)
  * read-only and check its header and bounds.  The file must be a regular
- * file owned by root (or by owner, a seam for tests) and not writable by
- * group or others.  The descriptor is closed before returning.
- * Returns AR_DIR_OK with *out set, AR_DIR_MISSING, AR_DIR_DAMAGED,
- * AR_DIR_NOMEM or AR_DIR_SYSTEM.
+ * file (not a symbolic link) owned by root or by owner (a seam for tests),
+ * not writable by group or others.  The descriptor is closed before
+ * returning.  Returns AR_DIR_OK with *out set (free with ar_dir_close()),
+ * AR_DIR_MISSING, AR_DIR_DAMAGED, AR_DIR_NOMEM or AR_DIR_SYSTEM.
  */
 int	ar_dir_open(const char *dir, uint32_t owner, struct ar_dir **out);
 
 /* Unmap and free; NULL is fine. */
 void	ar_dir_close(struct ar_dir *d);
+
+/*
+ * Whether the file at dir is still the one d maps (same device, inode,
+ * size and modification time): 1 yes, 0 replaced, removed or unreadable.
+ */
+int	ar_dir_current(const struct ar_dir *d, const char *dir);
 
 /*
  * Look a user up (adopted entries included: check view->adopted) by local
@@ -113,5 +146,36 @@ int	ar_dir_user_by_uid(const struct ar_dir *d, uint32_t uid,
 
 /* The i-th supplementary gid of a user view (i < v->n_gids). */
 uint32_t ar_dir_gid(const struct ar_dir_user_view *v, size_t i);
+
+/*
+ * Look a group up by name or gid: the directory's groups first, then the
+ * primary groups of served users.  AR_DIR_OK, AR_DIR_NOTFOUND or
+ * AR_DIR_DAMAGED.
+ */
+int	ar_dir_group_by_name(const struct ar_dir *d, const char *name,
+	    struct ar_dir_group_view *v);
+int	ar_dir_group_by_gid(const struct ar_dir *d, uint32_t gid,
+	    struct ar_dir_group_view *v);
+
+/* The i-th member name of a group view (i < v->n_members). */
+const char *ar_dir_member(const struct ar_dir_group_view *v, size_t i);
+
+/*
+ * Enumeration, in file order.  ar_dir_user_at() gives the i-th entry
+ * (adopted ones included) for i < ar_dir_n_users(); ar_dir_group_at()
+ * gives the i-th group for i < ar_dir_n_groups(): the directory's groups,
+ * then one primary group per user entry (AR_DIR_NOTFOUND for the slot of
+ * an adopted entry, which has none).  AR_DIR_OK, AR_DIR_NOTFOUND (i out
+ * of range or an empty slot) or AR_DIR_DAMAGED.
+ */
+size_t	ar_dir_n_users(const struct ar_dir *d);
+size_t	ar_dir_n_groups(const struct ar_dir *d);
+int	ar_dir_user_at(const struct ar_dir *d, size_t i,
+	    struct ar_dir_user_view *v);
+int	ar_dir_group_at(const struct ar_dir *d, size_t i,
+	    struct ar_dir_group_view *v);
+
+/* Name of a result for messages ("ok", "missing", "damaged", ...). */
+const char *ar_dir_result_str(int r);
 
 #endif /* AR_DIRECTORY_H */
