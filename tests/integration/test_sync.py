@@ -218,3 +218,167 @@ def test_map_file_entry_adopts_a_local_account(t):
     out = t.tmp / "dir"
     t.eq(sync(t, conf, out).returncode, 0, "exit")
     t.eq(served(out)["nobody"]["adopted"], True, "adopted by the map file")
+
+
+def test_failing_page_leaves_everything_as_it_was(t):
+    conf, m = sync_conf(t)
+    fresh(t, m, generate=250)
+    out = t.tmp / "dir"
+    t.eq(sync(t, conf, out).returncode, 0, "first sync")
+    m.control({"set_state": {"usr_gen000003": "inactive"},
+               "delete": ["usr_gen000004"]})
+    before = snapshot(out)
+    for lst, page, kind in (("users", 2, "500"), ("users", 3, "badjson"),
+                            ("users", 2, "malformed"),
+                            ("users", 2, "noprogress"),
+                            ("users", 3, "empty"),
+                            ("memberships", 2, "500"),
+                            ("memberships", 2, "noprogress")):
+        m.control({"fail_page": {"list": lst, "page": page, "kind": kind}})
+        m.clear()
+        r = sync(t, conf, out)
+        t.eq(r.returncode, 1, "%s page %d %s: exit" % (lst, page, kind))
+        t.eq(r.stdout, "", "no summary on failure")
+        t.eq(snapshot(out), before, "%s %s: bytes unchanged" % (lst, kind))
+        t.contains(r.stderr, "sync failed", "failure logged")
+        t.eq(sorted(os.listdir(out)), ["directory", "state"],
+             "no temporary file left")
+        if kind == "noprogress":
+            t.contains(r.stderr, "no_progress", "named as no progress")
+    m.control({"fail_page": None})
+    r = sync(t, conf, out)
+    t.eq(summary(t, r)[:4], (248, 0, 2, 0), "then the change goes through")
+
+
+def test_rate_limit_waits_within_budget(t):
+    conf, m = sync_conf(t)
+    fresh(t, m, generate=150, fail_page={"list": "users", "page": 2,
+                                          "kind": "429", "retry_after": 1})
+    out = t.tmp / "dir"
+    r = sync(t, conf, out)
+    t.eq(r.returncode, 0, "waited and went on: " + r.stderr)
+    t.contains(r.stderr, "rate limited, waiting 1 s", "logged")
+    paths = [q["path"] for q in m.requests() if "users?" in q["path"]]
+    t.eq(len(paths), 3, "page 2 asked again")
+    t.eq(paths[1], paths[2], "the same page")
+    m.control({"fail_page": {"list": "memberships", "page": 1,
+                             "kind": "429", "retry_after": 301}})
+    before = snapshot(out)
+    m.control({"delete": ["usr_gen000001"]})
+    r = sync(t, conf, out)
+    t.eq(r.returncode, 1, "beyond five minutes: fail at once")
+    t.contains(r.stderr, "rate_limited", "reason")
+    t.eq(snapshot(out), before, "unchanged")
+
+
+def test_mass_drop_guard_and_force(t):
+    conf, m = sync_conf(t)
+    fresh(t, m, generate=10)
+    out = t.tmp / "dir"
+    t.eq(sync(t, conf, out).returncode, 0, "first sync")
+    before = snapshot(out)
+    m.control({"delete": ["usr_gen000001", "usr_gen000002"],
+               "set_state": {"usr_gen000003": "inactive"}})
+    r = sync(t, conf, out)
+    t.eq(r.returncode, 1, "30% > 20%: refused")
+    t.contains(r.stderr, "mass_drop", "reason")
+    t.contains(r.stderr, "--force", "says how to go on")
+    t.eq(snapshot(out), before, "unchanged")
+    r = sync(t, conf, out, "--force")
+    t.eq(r.returncode, 0, "--force: " + r.stderr)
+    t.eq(summary(t, r)[:4], (7, 0, 3, 0), "dropped")
+    # a single departure always goes through, even of two entries
+    conf2, m2 = sync_conf(t, name="two.conf")
+    fresh(t, m2, generate=2)
+    out2 = t.tmp / "dir2"
+    t.eq(sync(t, conf2, out2).returncode, 0, "two users")
+    m2.control({"delete": ["usr_gen000000"]})
+    r = sync(t, conf2, out2)
+    t.eq(r.returncode, 0, "one of two (50%) goes through")
+
+
+def test_mass_drop_ignores_adoptions(t):
+    conf, m = sync_conf(t, adopt_local=True)
+    fresh(t, m, generate=10, list_users=[{"id": "usr_n", "username":
+                                          "nobody"}])
+    out = t.tmp / "dir"
+    t.eq(sync(t, conf, out).returncode, 0, "first sync")
+    m.control({"delete": ["usr_gen000001", "usr_n"]})
+    r = sync(t, conf, out)
+    t.eq(r.returncode, 0, "one served entry and one adoption: " + r.stderr)
+
+
+def test_dry_run_changes_nothing(t):
+    conf, m = sync_conf(t)
+    fresh(t, m, generate=5)
+    out = t.tmp / "dir"
+    r = sync(t, conf, out, "--dry-run")
+    t.eq(r.returncode, 0, "exit")
+    t.true(not out.exists(), "nothing created")
+    t.contains(r.stdout, "+ user000001 usr_gen000001 uid ", "shows additions")
+    t.eq(summary(t, r)[:2], (5, 5), "summary")
+    t.eq(sync(t, conf, out).returncode, 0, "real run")
+    before = snapshot(out)
+    m.control({"delete": ["usr_gen000002"],
+               "list_users": [{"id": "usr_gen000003",
+                               "username": "user000003", "name": "New"}]})
+    r = sync(t, conf, out, "--dry-run")
+    t.contains(r.stdout, "- user000002 usr_gen000002", "shows removal")
+    t.contains(r.stdout, "~ user000003 usr_gen000003", "shows change")
+    t.eq(snapshot(out), before, "bytes unchanged")
+
+
+def test_user_option_touches_one_entry(t):
+    conf, m = sync_conf(t)
+    fresh(t, m, generate=5)
+    out = t.tmp / "dir"
+    t.eq(sync(t, conf, out).returncode, 0, "first sync")
+    others = {k: v for k, v in served(out).items() if k != "user000002"}
+    m.control({"list_users": [{"id": "usr_new", "username": "newbie",
+                               "memberships": [["org_x", "X", ["ssh"]]]}],
+               "set_state": {"usr_gen000001": "inactive"}})
+    m.clear()
+    r = sync(t, conf, out, "--user", "newbie")
+    t.eq(r.returncode, 0, "exit: " + r.stderr)
+    t.eq(summary(t, r)[:4], (6, 1, 0, 0), "one added, the inactive one kept: " + r.stderr)
+    t.eq([q["path"] for q in m.requests()],
+         ["/v2/users/newbie",
+          "/v2/memberships?user_id=usr_new&max_results=100"],
+         "only that user asked for")
+    r = sync(t, conf, out, "--user", "user000001")
+    t.eq(summary(t, r)[:4], (5, 0, 1, 0), "deactivated: removed")
+    m.control({"delete": ["usr_gen000002"]})
+    r = sync(t, conf, out, "--user", "user000002")
+    t.eq(r.returncode, 0, "deleted user: " + r.stderr)
+    t.eq(summary(t, r)[:4], (4, 0, 1, 0), "deleted: removed")
+    now = served(out)
+    for k, v in others.items():
+        if k != "user000001":
+            t.eq(now[k], v, "untouched " + k)
+
+
+def test_exit_codes_and_usage(t):
+    b = t.env.build / "authrocket-sync"
+    out = t.tmp / "dir"
+    t.eq(t.run([b, "--bogus"]).returncode, 2, "unknown option")
+    t.eq(t.run([b, "extra"]).returncode, 2, "operand")
+    t.eq(t.run([b, "--output", "relative"]).returncode, 2, "relative dir")
+    r = t.run([b, "--version"])
+    t.eq((r.returncode, r.stdout.split()[0]), (0, "authrocket-sync"), "ver")
+    t.eq(t.run([b, "--help"]).returncode, 0, "help")
+    nokey = t.conf(name="nokey.conf", jwt_key_file=t.env.keys["hs"])
+    r = sync(t, nokey, out)
+    t.eq(r.returncode, 2, "no api_url")
+    t.contains(r.stderr, "api_url and api_key", "says what is missing")
+    conf, m = sync_conf(t, name="sh.conf", shell="/bin/nosuchshell")
+    t.eq(sync(t, conf, out).returncode, 2, "shell not in /etc/shells")
+    t.eq(sync(t, t.tmp / "missing.conf", out).returncode, 2, "no config")
+    down = t.conf(name="down.conf", api_url="https://127.0.0.1:1/v2",
+                  api_key="ks_testkey", ca_file=t.env.ca_file, timeout=2)
+    r = sync(t, down, out)
+    t.eq(r.returncode, 1, "unreachable")
+    t.eq(snapshot(out), {}, "nothing written")
+    badmap = t.write("badmap", "nonsense\n", 0o644)
+    conf, m = sync_conf(t, name="bm.conf", user_map_file=badmap)
+    fresh(t, m, generate=1)
+    t.eq(sync(t, conf, out).returncode, 2, "broken map file")

@@ -476,20 +476,12 @@ class Handler(BaseHTTPRequestHandler):
                 return self.authenticate(segs[1], body)
             if self.api_version == 1:
                 return self.authenticate_code(segs[1], body)
-        if segs[0] == "users" and n == 2 and m == "GET" and segs[1]:
-            if self.behave(segs[1]):
-                return
-            return self.get_user(segs[1])
-        if segs == ["users"] and m == "GET":
-            return self.list_page("users")
-        if segs == ["memberships"] and m == "GET" and \
-                "user_id" not in self.query:
-            return self.list_page("memberships")
         if segs[0] == "users" and n == 2 and m == "GET" and \
                 self.listed_user(segs[1]) is not None:
             return self.send_json(200, self.record_obj(
                 self.listed_user(segs[1])))
         if segs == ["memberships"] and m == "GET" and \
+                "user_id" in self.query and \
                 self.listed_user(self.query["user_id"][0]) is not None:
             r = self.listed_user(self.query["user_id"][0])
             return self.send_json(200, {"collection": self.memb_objs(r),
@@ -500,6 +492,15 @@ class Handler(BaseHTTPRequestHandler):
                     self.server.state.deleted
             if gone:
                 return self.send_error_body(404, "User not found")
+        if segs[0] == "users" and n == 2 and m == "GET" and segs[1]:
+            if self.behave(segs[1]):
+                return
+            return self.get_user(segs[1])
+        if segs == ["users"] and m == "GET":
+            return self.list_page("users")
+        if segs == ["memberships"] and m == "GET" and \
+                "user_id" not in self.query:
+            return self.list_page("memberships")
         if segs == ["memberships"] and m == "GET":
             uid = (self.query.get("user_id") or [""])[0]
             if self.behave(uid):
