@@ -382,3 +382,41 @@ def test_exit_codes_and_usage(t):
     conf, m = sync_conf(t, name="bm.conf", user_map_file=badmap)
     fresh(t, m, generate=1)
     t.eq(sync(t, conf, out).returncode, 2, "broken map file")
+
+
+def test_install_puts_sync_units_and_man_page_in_place(t):
+    import subprocess
+    from artest import ROOT
+    dest = t.tmp / "dest"
+    r = subprocess.run(["make", "-s", "--no-print-directory", "-C", str(ROOT),
+                        "B=%s" % t.env.build, "install", "DESTDIR=%s" % dest],
+                       capture_output=True, text=True, timeout=300)
+    t.eq(r.returncode, 0, "make install: " + r.stdout + r.stderr)
+    for path, mode in (("usr/sbin/authrocket-sync", 0o755),
+                       ("usr/share/man/man8/authrocket-sync.8", 0o644),
+                       ("lib/systemd/system/authrocket-sync.service", 0o644),
+                       ("lib/systemd/system/authrocket-sync.timer", 0o644)):
+        p = dest / path
+        t.true(p.exists(), "installed " + path)
+        t.eq(oct(p.stat().st_mode & 0o777), oct(mode), "mode of " + path)
+    unit = (dest / "lib/systemd/system/authrocket-sync.service").read_text()
+    for line in ("NoNewPrivileges=yes", "ProtectSystem=strict",
+                 "ReadWritePaths=/var/lib/pam_authrocket", "PrivateTmp=yes",
+                 "ProtectHome=read-only"):
+        t.contains(unit, line, "hardened unit")
+    timer = (dest / "lib/systemd/system/authrocket-sync.timer").read_text()
+    for line in ("OnBootSec=", "OnUnitActiveSec=5min", "RandomizedDelaySec="):
+        t.contains(timer, line, "timer")
+    if subprocess.run(["sh", "-c", "command -v systemd-analyze"],
+                      capture_output=True).returncode == 0:
+        # the targets the units name, from this host, beside them
+        import glob
+        import shutil
+        for f in glob.glob("/lib/systemd/system/*.target"):
+            shutil.copy(f, dest / "lib/systemd/system")
+        r = subprocess.run(["systemd-analyze", "verify", "--root=%s" % dest,
+                            "authrocket-sync.service", "authrocket-sync.timer"],
+                           capture_output=True, text=True, timeout=60)
+        bad = [l for l in (r.stdout + r.stderr).splitlines()
+               if l.strip() and "man " not in l and "Documentation" not in l]
+        t.eq(bad, [], "systemd-analyze verify")
