@@ -126,8 +126,37 @@ $(B)/libnss_authrocket.so.2: $(NSS_OBJS) $(B)/libardir.a src/nss/nss.map
 		-Wl,-soname,libnss_authrocket.so.2 \
 		-Wl,--version-script=src/nss/nss.map -Wl,-z,defs $(AR_LDFLAGS)
 
+# A second copy for the tests, reading $(B)/nss-test/dir (owned by the
+# builder) instead of the system path: a build-time choice, no runtime hook.
+NSS_TEST := $(if $(NSS_SRCS),$(B)/nss-test/libnss_authrocket.so.2)
+NSS_TEST_CPPFLAGS := -DAR_NSS_DIR='"$(abspath $(B))/nss-test/dir"' \
+	-DAR_NSS_OWNER=$(shell id -u)
+
+$(B)/nss-test/obj/%.o: %.c | $(B)
+	@mkdir -p $(dir $@)
+	$(CC) $(AR_CFLAGS) $(NSS_TEST_CPPFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/nss-test/libnss_authrocket.so.2: $(NSS_SRCS:%.c=$(B)/nss-test/obj/%.o) \
+		$(B)/libardir.a src/nss/nss.map
+	$(CC) -shared -o $@ $(NSS_SRCS:%.c=$(B)/nss-test/obj/%.o) \
+		$(B)/libardir.a -Wl,-soname,libnss_authrocket.so.2 \
+		-Wl,--version-script=src/nss/nss.map -Wl,-z,defs $(AR_LDFLAGS)
+
 $(B)/authrocket-keys: $(KEYS_OBJS) $(B)/libardir.a
 	$(CC) -o $@ $(KEYS_OBJS) $(B)/libardir.a $(AR_LDFLAGS) -pie
+
+KEYS_TEST := $(if $(KEYS_SRCS),$(B)/nss-test/authrocket-keys)
+KEYS_TEST_CPPFLAGS := -DAR_KEYS_DIR='"$(abspath $(B))/nss-test/dir"' \
+	-DAR_KEYS_OWNER=$(shell id -u)
+
+$(B)/nss-test/keys/%.o: %.c | $(B)
+	@mkdir -p $(dir $@)
+	$(CC) $(AR_CFLAGS) $(KEYS_TEST_CPPFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/nss-test/authrocket-keys: $(KEYS_SRCS:%.c=$(B)/nss-test/keys/%.o) \
+		$(B)/libardir.a
+	$(CC) -o $@ $(KEYS_SRCS:%.c=$(B)/nss-test/keys/%.o) $(B)/libardir.a \
+		$(AR_LDFLAGS) -pie
 
 TEST_LIBS := $(B)/libar.a $(B)/libardir.a
 
@@ -147,14 +176,14 @@ $(B)/tools/%: tests/tools/%.c $(TEST_LIBS)
 	@mkdir -p $(dir $@)
 	$(CC) $(AR_CFLAGS) -o $@ $< $(TEST_LIBS) $(AR_LDFLAGS) $(LIBS)
 
-tools: $(TOOL_BINS)
+tools: $(TOOL_BINS) $(NSS_TEST) $(KEYS_TEST)
 
 unit: $(UNIT_BINS)
 
 check: deps
 	@$(MAKE) --no-print-directory check-run
 
-check-run: all $(UNIT_BINS) $(TOOL_BINS)
+check-run: all $(UNIT_BINS) $(TOOL_BINS) $(NSS_TEST) $(KEYS_TEST)
 	@B=$(B) PYTHON=$(PYTHON) bash tests/run-all
 
 # The whole suite again with AddressSanitizer and UBSan, in its own tree.
@@ -187,7 +216,7 @@ demo: deps-demo
 demo-run: all $(TOOL_BINS)
 	@PYTHON=$(PYTHON) $(PYTHON) tests/demo.py
 
-bench: all $(TOOL_BINS)
+bench: all $(TOOL_BINS) $(NSS_TEST)
 	@PYTHON=$(PYTHON) $(PYTHON) tests/bench/bench.py
 
 MAN5	:= $(sort $(wildcard man/*.5))
@@ -267,8 +296,9 @@ FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_NAMES := $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=%)
 FUZZ_CFLAGS := -O1 -g -fno-omit-frame-pointer -std=gnu11 -D_GNU_SOURCE $(INC) \
 	-Itests/fuzz $(WARN) -Wno-format-nonliteral
-FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=$(FB)/obj/%.o)
-REPLAY_LIB_OBJS := $(LIB_SRCS:%.c=$(RB)/obj/%.o)
+FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=$(FB)/obj/%.o) $(DIR_SRCS:%.c=$(FB)/obj/%.o)
+REPLAY_LIB_OBJS := $(LIB_SRCS:%.c=$(RB)/obj/%.o) \
+	$(DIR_SRCS:%.c=$(RB)/obj/%.o)
 REPLAY_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 
 .PHONY: fuzz fuzz-bins fuzz-replay fuzz-replay-bins check-faults faults-bins soak timing

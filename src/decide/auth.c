@@ -10,6 +10,7 @@
 
 #include "api.h"
 #include "auth.h"
+#include "directory_policy.h"
 #include "helper_client.h"
 #include "jwks.h"
 #include "key.h"
@@ -359,7 +360,7 @@ ar_auth_authenticate(struct ar_ctx *ctx, const struct ar_conf *conf,
 {
 	struct ar_identity *id = NULL;
 	const char *method = "-";
-	char *input = NULL;
+	char *input = NULL, *dir_id = NULL;
 	size_t off, len;
 	int r = AR_ERR_INTERNAL;
 
@@ -388,6 +389,10 @@ ar_auth_authenticate(struct ar_ctx *ctx, const struct ar_conf *conf,
 		    "input longer than %d bytes", AR_MAX_INPUT);
 		goto out;
 	}
+	/* Accounts the directory does not serve: nothing is sent. */
+	if ((r = ar_dirpolicy_lookup(ctx, conf, AR_DIRECTORY_DIR, ctx->user,
+	    &dir_id)) != AR_OK)
+		goto out;
 	trim_span(input, &off, &len);
 	if (conf->mode == AR_MODE_TOKEN ||
 	    (conf->mode == AR_MODE_AUTO &&
@@ -412,6 +417,8 @@ ar_auth_authenticate(struct ar_ctx *ctx, const struct ar_conf *conf,
 		goto out;
 	if ((r = check_mapping(ctx, conf, id, AR_ERR_AUTH)) != AR_OK)
 		goto out;
+	if ((r = ar_dirpolicy_match(ctx, dir_id, id, AR_ERR_AUTH)) != AR_OK)
+		goto out;
 	if ((r = ar_policy_local(ctx, conf, ctx->user, NULL)) != AR_OK)
 		goto out;
 	if ((r = ar_policy_identity(ctx, conf, id)) != AR_OK)
@@ -419,6 +426,7 @@ ar_auth_authenticate(struct ar_ctx *ctx, const struct ar_conf *conf,
 	r = AR_OK;
  out:
 	ar_secure_free_str(input);
+	free(dir_id);
 	ar_log_decision(ctx, r, method, id != NULL ? id->user_id : NULL);
 	if (r == AR_OK) {
 		*out = id;
@@ -431,13 +439,17 @@ ar_auth_authenticate(struct ar_ctx *ctx, const struct ar_conf *conf,
 /* Look the person behind a local account up through the API. */
 static int
 account_lookup(struct ar_ctx *ctx, const struct ar_conf *conf,
-    const struct ar_identity *prior, struct ar_identity *id)
+    const struct ar_identity *prior, const char *dir_id,
+    struct ar_identity *id)
 {
 	char *name = NULL;
 	int r;
 
 	if (prior != NULL && prior->user_id != NULL) {
 		r = ar_api_get_user(ctx, conf, prior->user_id, id);
+	} else if (dir_id != NULL) {
+		/* The directory names the person: ask for them by id. */
+		r = ar_api_get_user(ctx, conf, dir_id, id);
 	} else {
 		if ((r = ar_map_remote_name(ctx, conf, ctx->user, &name)) !=
 		    AR_OK)
@@ -467,14 +479,27 @@ ar_auth_account(struct ar_ctx *ctx, const struct ar_conf *conf,
 	struct ar_identity fresh;
 	const struct ar_identity *id = prior;
 	const char *method = prior != NULL ? "session" : "lookup";
+	char *dir_id = NULL;
 	int r = AR_ERR_INTERNAL;
 
 	memset(&fresh, 0, sizeof(fresh));
+	r = ar_dirpolicy_lookup(ctx, conf, AR_DIRECTORY_DIR, ctx->user,
+	    &dir_id);
+	if (r == AR_ERR_USER_UNKNOWN) {
+		/* Not a directory account: the rest of the stack decides. */
+		ar_log(ctx, AR_LOG_DEBUG, "account: %s is not in the "
+		    "directory: nothing to check", ctx->user);
+		ar_ctx_clear_error(ctx);
+		return AR_NOTHING;
+	}
+	if (r != AR_OK)
+		goto out;
 	if (prior == NULL && conf->api_url == NULL) {
 		/* Nothing to check: let the rest of the stack decide. */
 		r = AR_NOTHING;
 		ar_log(ctx, AR_LOG_DEBUG, "account: no api_url and no "
 		    "authentication by this module: nothing to check");
+		free(dir_id);
 		return r;
 	}
 	r = ar_policy_local(ctx, conf, ctx->user, NULL);
@@ -486,6 +511,7 @@ ar_auth_account(struct ar_ctx *ctx, const struct ar_conf *conf,
 		 */
 		ar_log(ctx, AR_LOG_DEBUG, "account: %s is below min_uid: "
 		    "nothing to check", ctx->user);
+		free(dir_id);
 		return AR_NOTHING;
 	}
 	if (r == AR_ERR_AUTH)
@@ -502,17 +528,21 @@ ar_auth_account(struct ar_ctx *ctx, const struct ar_conf *conf,
 	/* Fresh state from AuthRocket unless this handle just asked it. */
 	if (conf->api_url != NULL && (prior == NULL || !prior->have_state)) {
 		method = "api";
-		if ((r = account_lookup(ctx, conf, prior, &fresh)) != AR_OK)
+		if ((r = account_lookup(ctx, conf, prior, dir_id, &fresh)) !=
+		    AR_OK)
 			goto out;
 		if ((r = need_memberships(ctx, conf, &fresh)) != AR_OK)
 			goto out;
 		id = &fresh;
 	}
+	if ((r = ar_dirpolicy_match(ctx, dir_id, id, AR_ERR_DENIED)) != AR_OK)
+		goto out;
 	if ((r = ar_policy_identity(ctx, conf, id)) != AR_OK)
 		goto out;
 	r = AR_OK;
  out:
 	ar_log_decision(ctx, r, method, id != NULL ? id->user_id : NULL);
 	ar_identity_clear(&fresh);
+	free(dir_id);
 	return r;
 }

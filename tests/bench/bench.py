@@ -110,6 +110,13 @@ def main():
             m = importlib.util.module_from_spec(spec)
             spec.loader.exec_module(m)
             m.run(t, penv)
+        extra = ROOT / "tests/bench/bench_nss.py"
+        if extra.exists() and (t.env.build / "nss-test").is_dir():
+            import importlib.util
+            spec = importlib.util.spec_from_file_location("bench_nss", extra)
+            m = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(m)
+            m.run(t.env.build)
     finally:
         env_.close()
 

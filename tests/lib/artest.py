@@ -317,7 +317,7 @@ class T:
     # -- PAM ----------------------------------------------------------------
     def pam(self, user, answers=(), conf=None, args=(), phases=("auth", "account"),
             service="artest", rhost=None, stack=None, env=None, timeout=60,
-            silent=False, switch_user=None, answer_delay_ms=0):
+            silent=False, switch_user=None, answer_delay_ms=0, wrap=()):
         confdir = self.tmp / "pam.d"
         confdir.mkdir(exist_ok=True)
         mod = str(self.env.build / "pam_authrocket.so")
@@ -335,9 +335,11 @@ class T:
         logf = self.tmp / "syslog.txt"
         if logf.exists():
             logf.unlink()
-        argv = [str(self.env.build / "tools/pamdrive"), "--service", service,
-                "--confdir", str(confdir), "--user", user,
-                "--phases", ",".join(phases), "--log", str(logf)]
+        # wrap: a command prefix, e.g. to run in a private mount namespace
+        argv = list(wrap) + [
+            str(self.env.build / "tools/pamdrive"), "--service", service,
+            "--confdir", str(confdir), "--user", user,
+            "--phases", ",".join(phases), "--log", str(logf)]
         if rhost:
             argv += ["--rhost", rhost]
         if silent:

@@ -83,7 +83,8 @@ static void
 test_man_pages_lint_clean(void)
 {
 	const char *pages[] = { "man/pam_authrocket.8",
-	    "man/pam_authrocket.conf.5", "man/authrocket-check.8" };
+	    "man/pam_authrocket.conf.5", "man/authrocket-check.8",
+	    "man/authrocket-keys.8" };
 	char cmd[256];
 	size_t i;
 

@@ -1,0 +1,51 @@
+/*
+ * The NSS module's one piece of state: the read-only mapping of the
+ * directory file and the enumeration positions, behind one mutex.
+ */
+#ifndef AR_NSS_STATE_H
+#define AR_NSS_STATE_H
+
+#include <nss.h>
+#include <stddef.h>
+
+#include "directory.h"
+
+/*
+ * Where the module reads; a build-time choice only (the test suite builds
+ * a second copy of the module pointing into its build tree).
+ */
+#ifndef AR_NSS_DIR
+#include "ar.h"
+#define AR_NSS_DIR	AR_DIRECTORY_DIR
+#endif
+#ifndef AR_NSS_OWNER
+#define AR_NSS_OWNER	0	/* root: the directory file's owner */
+#endif
+
+struct nss_state {
+	struct ar_dir	*dir;		/* NULL when missing or damaged */
+	size_t		 pw_next;	/* getpwent position */
+	size_t		 gr_next;	/* getgrent position */
+};
+
+/*
+ * Lock the state and make its mapping current (a replaced file is mapped
+ * anew).  Returns the locked state, with the status to answer when dir is
+ * NULL in *status and *errnop; always pair with nss_unlock().
+ */
+struct nss_state *nss_lock(enum nss_status *status, int *errnop);
+void	nss_unlock(struct nss_state *st);
+
+/* The NSS status for an ar_dir result of a lookup. */
+enum nss_status nss_status_of(int r, int *errnop);
+
+/*
+ * Carve len bytes aligned for align out of a caller's buffer; NULL when
+ * it is too small.
+ */
+char	*nss_carve(char **buf, size_t *left, size_t len, size_t align);
+
+/* Copy s into the buffer; NULL when it is too small. */
+char	*nss_copy(char **buf, size_t *left, const char *s);
+
+#endif /* AR_NSS_STATE_H */
