@@ -420,3 +420,31 @@ def test_install_puts_sync_units_and_man_page_in_place(t):
         bad = [l for l in (r.stdout + r.stderr).splitlines()
                if l.strip() and "man " not in l and "Documentation" not in l]
         t.eq(bad, [], "systemd-analyze verify")
+
+
+def test_synced_directory_served_through_nss(t):
+    import test_nss
+    conf, m = sync_conf(t, group_map="sudo:arsudo")
+    fresh(t, m, list_users=[
+        {"id": "usr_s1", "username": "sam", "name": "Sam Sync",
+         "memberships": [["org_x", "X", ["sudo"]]]},
+        {"id": "usr_s2", "username": "tia"}])
+    d = test_nss.nss_dir(t)
+    for f in ("directory", "state"):
+        if (d / f).exists():
+            (d / f).unlink()
+    r = sync(t, conf, d)
+    t.eq(r.returncode, 0, "sync: " + r.stderr)
+    s = served(d)
+    g = {x["name"]: x for x in state(d)["groups"]}["arsudo"]
+    r = test_nss.getent(t, "passwd", "sam")
+    t.eq(r.stdout, "sam:*:%d:%d:Sam Sync:/home/sam:/bin/bash\n" %
+         (s["sam"]["uid"], s["sam"]["uid"]), "getent passwd")
+    r = test_nss.getent(t, "group", "arsudo")
+    t.eq(r.stdout, "arsudo:*:%d:sam\n" % g["gid"], "getent group")
+    r = test_nss.getent(t, "initgroups", "sam")
+    t.contains(r.stdout, str(g["gid"]), "initgroups")
+    m.control({"delete": ["usr_s1"]})
+    t.eq(sync(t, conf, d).returncode, 0, "one of two removed")
+    t.eq(test_nss.getent(t, "passwd", "sam").returncode, 2, "gone from NSS")
+    (d / "state").unlink()
