@@ -100,8 +100,9 @@ get(struct sync_net *net, const char *path, int kind,
 		ar_api_call_clear(&call);
 		net->requests++;
 		if (r != AR_OK)
-			return r == AR_ERR_NOMEM ? nomem(ctx) : ar_fail(ctx,
-			    AR_ERR_INTERNAL, "internal", "sync: libcurl failed");
+			return r == AR_ERR_NOMEM ? nomem(ctx) :
+			    ar_fail(ctx, AR_ERR_INTERNAL, "internal",
+			    "sync: libcurl failed");
 		if (resp->error != NULL)
 			return ar_fail(ctx, AR_ERR_UNAVAIL, "transport",
 			    "api: %s: %s (%s)", what, resp->error,

@@ -32,7 +32,7 @@ struct plan {
 	struct idset		 taken;		/* uids and gids not free */
 	struct strset		 reserved;	/* names kept by --user */
 	struct sync_dir		*next;
-	uint32_t		*rule_gid;	/* per group_map rule, 0: none */
+	uint32_t	*rule_gid;	/* per group_map rule; 0: none */
 };
 
 static int

@@ -409,22 +409,6 @@ state_json(const struct sync_dir *d)
 	return NULL;
 }
 
-static int
-write_all(int fd, const char *buf, size_t len)
-{
-	ssize_t n;
-
-	while (len > 0) {
-		if ((n = write(fd, buf, len)) < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 int
 sync_state_prepare(struct ar_ctx *ctx, const char *dir,
     const struct sync_dir *d, char **tmp)
@@ -448,8 +432,9 @@ sync_state_prepare(struct ar_ctx *ctx, const char *dir,
 		path = NULL;
 		goto out;
 	}
-	if (fchmod(fd, 0600) != 0 || write_all(fd, text, strlen(text)) != 0 ||
-	    write_all(fd, "\n", 1) != 0 || fsync(fd) != 0) {
+	if (fchmod(fd, 0600) != 0 ||
+	    ar_write_all(fd, text, strlen(text)) != 0 ||
+	    ar_write_all(fd, "\n", 1) != 0 || fsync(fd) != 0) {
 		r = ar_fail(ctx, AR_ERR_INTERNAL, "write_failed",
 		    "sync: %s: %s", path, strerror(errno));
 		goto out;

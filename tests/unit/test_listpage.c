@@ -43,7 +43,8 @@ static const struct urow urows[] = {
 	    "\"id\":\"usr_a\",\"state\":\"active\",\"custom\":{\"u\":4000}}]}",
 	    AR_OK, 1, 0, NULL, 4000, AR_LIST_NO_TIME },
 	{ "uid_attr digits", 1, "u", "{\"collection\":[{\"object\":\"user\","
-	    "\"id\":\"usr_a\",\"state\":\"active\",\"custom\":{\"u\":\"42\"}}]}",
+	    "\"id\":\"usr_a\",\"state\":\"active\",\"custom\":"
+	    "{\"u\":\"42\"}}]}",
 	    AR_OK, 1, 0, NULL, 42, AR_LIST_NO_TIME },
 	{ "uid_attr not a number", 1, "u", "{\"collection\":[{\"object\":"
 	    "\"user\",\"id\":\"usr_a\",\"state\":\"active\",\"custom\":"
