@@ -552,8 +552,10 @@ plan_start(struct plan *p)
 		return AR_OK;
 	id = users->n > 0 ? users->u[0].id.user_id : NULL;
 	for (i = 0; i < prev->n_u; i++) {
+		/* The entry --user names: by username, id, or the id found. */
 		if ((prev->u[i].ar_username != NULL &&
 		    strcmp(prev->u[i].ar_username, only) == 0) ||
+		    strcmp(prev->u[i].ar_id, only) == 0 ||
 		    (id != NULL && strcmp(prev->u[i].ar_id, id) == 0))
 			continue;
 		if (copy_entry(&prev->u[i], &next->u[next->n_u]) != 0)

@@ -351,8 +351,13 @@ def test_user_option_touches_one_entry(t):
     r = sync(t, conf, out, "--user", "user000002")
     t.eq(r.returncode, 0, "deleted user: " + r.stderr)
     t.eq(summary(t, r)[:4], (4, 0, 1, 0), "deleted: removed")
+    m.control({"delete": ["usr_gen000004"]})
+    r = sync(t, conf, out, "--user", "usr_gen000004")
+    t.eq(summary(t, r)[:4], (3, 0, 1, 0), "deleted, named by id: removed")
     now = served(out)
     for k, v in others.items():
+        if k == "user000004":
+            continue
         if k != "user000001":
             t.eq(now[k], v, "untouched " + k)
 
