@@ -485,13 +485,16 @@ ar_auth_account(struct ar_ctx *ctx, const struct ar_conf *conf,
 	memset(&fresh, 0, sizeof(fresh));
 	r = ar_dirpolicy_lookup(ctx, conf, AR_DIRECTORY_DIR, ctx->user,
 	    &dir_id);
-	if (r == AR_ERR_USER_UNKNOWN) {
+	if (r == AR_ERR_USER_UNKNOWN && prior == NULL) {
 		/* Not a directory account: the rest of the stack decides. */
 		ar_log(ctx, AR_LOG_DEBUG, "account: %s is not in the "
 		    "directory: nothing to check", ctx->user);
 		ar_ctx_clear_error(ctx);
 		return AR_NOTHING;
 	}
+	/* This module authenticated someone, and PAM_USER is not theirs. */
+	if (r == AR_ERR_USER_UNKNOWN)
+		r = AR_ERR_DENIED;
 	if (r != AR_OK)
 		goto out;
 	if (prior == NULL && conf->api_url == NULL) {

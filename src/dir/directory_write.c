@@ -274,7 +274,8 @@ put_users(struct wfile *w, const struct ar_dir_user *u, size_t nu)
 		rec = w->p + w->users + i * DF_USER_SIZE;
 		df_put32(rec + DF_U_NAME, add_string(w, u[i].name));
 		df_put32(rec + DF_U_AR_ID, add_string(w, u[i].ar_id));
-		df_put32(rec + DF_U_AR_USERNAME, add_string(w, u[i].ar_username));
+		df_put32(rec + DF_U_AR_USERNAME,
+		    add_string(w, u[i].ar_username));
 		df_put32(rec + DF_U_GECOS, add_string(w, u[i].gecos));
 		df_put32(rec + DF_U_HOME, add_string(w, u[i].home));
 		df_put32(rec + DF_U_SHELL, add_string(w, u[i].shell));
@@ -288,12 +289,12 @@ put_users(struct wfile *w, const struct ar_dir_user *u, size_t nu)
 			    u[i].gids[j]);
 		if (insert_name(w, IX_UNAME, w->users, DF_USER_SIZE, i,
 		    u[i].name) != AR_DIR_OK)
-			return fail(w, AR_DIR_INVALID, "user %s: duplicate name",
-			    u[i].name);
+			return fail(w, AR_DIR_INVALID,
+			    "user %s: duplicate name", u[i].name);
 		if (!u[i].adopted && insert_id(w, IX_UID, w->users,
 		    DF_USER_SIZE, DF_U_UID, i, u[i].uid) != AR_DIR_OK)
-			return fail(w, AR_DIR_INVALID, "user %s: duplicate uid %u",
-			    u[i].name, u[i].uid);
+			return fail(w, AR_DIR_INVALID,
+			    "user %s: duplicate uid %u", u[i].name, u[i].uid);
 	}
 	return AR_DIR_OK;
 }
@@ -314,7 +315,8 @@ put_groups(struct wfile *w, const struct ar_dir_group *g, size_t ng)
 			    "group %s: the name of a user", g[i].name);
 		if (served_uid(w, g[i].gid))
 			return fail(w, AR_DIR_INVALID,
-			    "group %s: gid %u is a user's", g[i].name, g[i].gid);
+			    "group %s: gid %u is a user's", g[i].name,
+			    g[i].gid);
 		df_put32(rec + DF_G_NAME, add_string(w, g[i].name));
 		df_put32(rec + DF_G_GID, g[i].gid);
 		df_put32(rec + DF_G_MEMBERS, w->n_ids);

@@ -25,7 +25,8 @@ fill_group(const struct ar_dir_group_view *v, struct group *gr, char *buf,
 	memset(gr, 0, sizeof(*gr));
 	mem = (char **)(void *)nss_carve(&buf, &len,
 	    (v->n_members + 1) * sizeof(char *), sizeof(char *));
-	if (mem == NULL || (gr->gr_name = nss_copy(&buf, &len, v->name)) == NULL ||
+	if (mem == NULL ||
+	    (gr->gr_name = nss_copy(&buf, &len, v->name)) == NULL ||
 	    (gr->gr_passwd = nss_copy(&buf, &len, "*")) == NULL)
 		goto erange;
 	for (i = 0; i < v->n_members; i++)
@@ -41,8 +42,12 @@ fill_group(const struct ar_dir_group_view *v, struct group *gr, char *buf,
 	return NSS_STATUS_TRYAGAIN;
 }
 
-enum nss_status
-_nss_authrocket_getgrnam_r(const char *name, struct group *gr, char *buf,
+/*
+ * Look a group up by name (or, name NULL, by gid) under the lock and copy
+ * it out.  gid 0 is nobody's in the directory.
+ */
+static enum nss_status
+lookup(const char *name, gid_t gid, struct group *gr, char *buf,
     size_t len, int *errnop)
 {
 	struct ar_dir_group_view v;
@@ -52,26 +57,8 @@ _nss_authrocket_getgrnam_r(const char *name, struct group *gr, char *buf,
 
 	st = nss_lock(&s, errnop);
 	if (st->dir != NULL) {
-		r = ar_dir_group_by_name(st->dir, name, &v);
-		s = r == AR_DIR_OK ? fill_group(&v, gr, buf, len, errnop) :
-		    nss_status_of(r, errnop);
-	}
-	nss_unlock(st);
-	return s;
-}
-
-enum nss_status
-_nss_authrocket_getgrgid_r(gid_t gid, struct group *gr, char *buf,
-    size_t len, int *errnop)
-{
-	struct ar_dir_group_view v;
-	struct nss_state *st;
-	enum nss_status s;
-	int r;
-
-	st = nss_lock(&s, errnop);
-	if (st->dir != NULL) {
-		r = gid == 0 ? AR_DIR_NOTFOUND :
+		r = name != NULL ? ar_dir_group_by_name(st->dir, name, &v) :
+		    gid == 0 ? AR_DIR_NOTFOUND :
 		    ar_dir_group_by_gid(st->dir, gid, &v);
 		s = r == AR_DIR_OK ? fill_group(&v, gr, buf, len, errnop) :
 		    nss_status_of(r, errnop);
@@ -81,65 +68,54 @@ _nss_authrocket_getgrgid_r(gid_t gid, struct group *gr, char *buf,
 }
 
 enum nss_status
+_nss_authrocket_getgrnam_r(const char *name, struct group *gr, char *buf,
+    size_t len, int *errnop)
+{
+	return lookup(name, 0, gr, buf, len, errnop);
+}
+
+enum nss_status
+_nss_authrocket_getgrgid_r(gid_t gid, struct group *gr, char *buf,
+    size_t len, int *errnop)
+{
+	return lookup(NULL, gid, gr, buf, len, errnop);
+}
+
+enum nss_status
 _nss_authrocket_setgrent(int stayopen)
 {
-	struct nss_state *st;
-	enum nss_status s;
-	int e;
-
 	(void)stayopen;
-	st = nss_lock(&s, &e);
-	st->gr_next = 0;
-	nss_unlock(st);
-	return s;
+	return nss_rewind(NSS_DB_GROUP);
 }
 
 enum nss_status
 _nss_authrocket_endgrent(void)
 {
-	struct nss_state *st;
-	enum nss_status s;
-	int e;
-
-	st = nss_lock(&s, &e);
-	st->gr_next = 0;
-	nss_unlock(st);
+	(void)nss_rewind(NSS_DB_GROUP);
 	return NSS_STATUS_SUCCESS;
 }
 
-/* The next group; the position moves only past a group handed out. */
+/* Enumeration slot i: a group, or nothing (an adopted entry's slot). */
+static enum nss_status
+group_at(const struct ar_dir *d, size_t i, void *ent, char *buf,
+    size_t len, int *errnop)
+{
+	struct ar_dir_group_view v;
+	int r;
+
+	r = ar_dir_group_at(d, i, &v);
+	if (r == AR_DIR_NOTFOUND && i < ar_dir_n_groups(d))
+		return NSS_STATUS_RETURN;
+	if (r != AR_DIR_OK)
+		return nss_status_of(r, errnop);
+	return fill_group(&v, ent, buf, len, errnop);
+}
+
 enum nss_status
 _nss_authrocket_getgrent_r(struct group *gr, char *buf, size_t len,
     int *errnop)
 {
-	struct ar_dir_group_view v;
-	struct nss_state *st;
-	enum nss_status s;
-	int r;
-
-	st = nss_lock(&s, errnop);
-	if (st->dir == NULL)
-		goto out;
-	for (;;) {
-		r = ar_dir_group_at(st->dir, st->gr_next, &v);
-		/* An adopted entry's slot: no primary group here. */
-		if (r == AR_DIR_NOTFOUND &&
-		    st->gr_next < ar_dir_n_groups(st->dir)) {
-			st->gr_next++;
-			continue;
-		}
-		if (r != AR_DIR_OK) {
-			s = nss_status_of(r, errnop);
-			break;
-		}
-		if ((s = fill_group(&v, gr, buf, len, errnop)) ==
-		    NSS_STATUS_SUCCESS)
-			st->gr_next++;
-		break;
-	}
- out:
-	nss_unlock(st);
-	return s;
+	return nss_next(NSS_DB_GROUP, group_at, gr, buf, len, errnop);
 }
 
 /* Append gid unless present; grows the caller's array as glibc asks. */

@@ -32,8 +32,12 @@ fill_passwd(const struct ar_dir_user_view *v, struct passwd *pw, char *buf,
 	return NSS_STATUS_SUCCESS;
 }
 
-enum nss_status
-_nss_authrocket_getpwnam_r(const char *name, struct passwd *pw, char *buf,
+/*
+ * Look a served user up by name (or, name NULL, by uid) under the lock
+ * and copy it out.  uid 0 is nobody's in the directory.
+ */
+static enum nss_status
+lookup(const char *name, uid_t uid, struct passwd *pw, char *buf,
     size_t len, int *errnop)
 {
 	struct ar_dir_user_view v;
@@ -43,7 +47,9 @@ _nss_authrocket_getpwnam_r(const char *name, struct passwd *pw, char *buf,
 
 	st = nss_lock(&s, errnop);
 	if (st->dir != NULL) {
-		r = ar_dir_user_by_name(st->dir, name, &v);
+		r = name != NULL ? ar_dir_user_by_name(st->dir, name, &v) :
+		    uid == 0 ? AR_DIR_NOTFOUND :
+		    ar_dir_user_by_uid(st->dir, uid, &v);
 		if (r == AR_DIR_OK && v.adopted)
 			r = AR_DIR_NOTFOUND;
 		s = r == AR_DIR_OK ? fill_passwd(&v, pw, buf, len, errnop) :
@@ -54,85 +60,51 @@ _nss_authrocket_getpwnam_r(const char *name, struct passwd *pw, char *buf,
 }
 
 enum nss_status
+_nss_authrocket_getpwnam_r(const char *name, struct passwd *pw, char *buf,
+    size_t len, int *errnop)
+{
+	return lookup(name, 0, pw, buf, len, errnop);
+}
+
+enum nss_status
 _nss_authrocket_getpwuid_r(uid_t uid, struct passwd *pw, char *buf,
     size_t len, int *errnop)
 {
-	struct ar_dir_user_view v;
-	struct nss_state *st;
-	enum nss_status s;
-	int r;
-
-	st = nss_lock(&s, errnop);
-	if (st->dir != NULL) {
-		/* uid 0 is nobody's in the directory (adopted entries). */
-		r = uid == 0 ? AR_DIR_NOTFOUND :
-		    ar_dir_user_by_uid(st->dir, uid, &v);
-		s = r == AR_DIR_OK ? fill_passwd(&v, pw, buf, len, errnop) :
-		    nss_status_of(r, errnop);
-	}
-	nss_unlock(st);
-	return s;
+	return lookup(NULL, uid, pw, buf, len, errnop);
 }
 
 enum nss_status
 _nss_authrocket_setpwent(int stayopen)
 {
-	struct nss_state *st;
-	enum nss_status s;
-	int e;
-
 	(void)stayopen;
-	st = nss_lock(&s, &e);
-	st->pw_next = 0;
-	nss_unlock(st);
-	return s;
+	return nss_rewind(NSS_DB_PASSWD);
 }
 
 enum nss_status
 _nss_authrocket_endpwent(void)
 {
-	struct nss_state *st;
-	enum nss_status s;
-	int e;
-
-	st = nss_lock(&s, &e);
-	st->pw_next = 0;
-	nss_unlock(st);
+	(void)nss_rewind(NSS_DB_PASSWD);
 	return NSS_STATUS_SUCCESS;
 }
 
-/*
- * The next served user.  The position moves only past an entry handed
- * out, so that glibc's retry with a larger buffer after ERANGE gets it.
- */
+/* Enumeration slot i: a served user, or nothing (an adopted entry). */
+static enum nss_status
+passwd_at(const struct ar_dir *d, size_t i, void *ent, char *buf,
+    size_t len, int *errnop)
+{
+	struct ar_dir_user_view v;
+	int r;
+
+	if ((r = ar_dir_user_at(d, i, &v)) != AR_DIR_OK)
+		return nss_status_of(r, errnop);
+	if (v.adopted)
+		return NSS_STATUS_RETURN;
+	return fill_passwd(&v, ent, buf, len, errnop);
+}
+
 enum nss_status
 _nss_authrocket_getpwent_r(struct passwd *pw, char *buf, size_t len,
     int *errnop)
 {
-	struct ar_dir_user_view v;
-	struct nss_state *st;
-	enum nss_status s;
-	int r;
-
-	st = nss_lock(&s, errnop);
-	if (st->dir == NULL)
-		goto out;
-	for (;;) {
-		r = ar_dir_user_at(st->dir, st->pw_next, &v);
-		if (r == AR_DIR_OK && v.adopted) {
-			st->pw_next++;
-			continue;
-		}
-		if (r != AR_DIR_OK) {
-			s = nss_status_of(r, errnop);
-			break;
-		}
-		if ((s = fill_passwd(&v, pw, buf, len, errnop)) ==
-		    NSS_STATUS_SUCCESS)
-			st->pw_next++;
-		break;
-	}
- out:
-	nss_unlock(st);
-	return s;
+	return nss_next(NSS_DB_PASSWD, passwd_at, pw, buf, len, errnop);
 }

@@ -14,6 +14,31 @@
 
 static struct nss_state nss_st;
 static pthread_mutex_t nss_mutex = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t nss_once = PTHREAD_ONCE_INIT;
+
+/*
+ * A child forked while another thread held the mutex would inherit it
+ * locked and hang at its first lookup: fork waits for a lookup in
+ * progress, and both sides start unlocked.  glibc drops these handlers
+ * when the module is unloaded.
+ */
+static void
+fork_prepare(void)
+{
+	pthread_mutex_lock(&nss_mutex);
+}
+
+static void
+fork_done(void)
+{
+	pthread_mutex_unlock(&nss_mutex);
+}
+
+static void
+register_fork(void)
+{
+	(void)pthread_atfork(fork_prepare, fork_done, fork_done);
+}
 
 enum nss_status
 nss_status_of(int r, int *errnop)
@@ -40,6 +65,7 @@ nss_lock(enum nss_status *status, int *errnop)
 	struct ar_dir *d = NULL;
 	int r;
 
+	(void)pthread_once(&nss_once, register_fork);
 	pthread_mutex_lock(&nss_mutex);
 	*status = NSS_STATUS_SUCCESS;
 	if (nss_st.dir != NULL && ar_dir_current(nss_st.dir, AR_NSS_DIR))
@@ -60,6 +86,49 @@ nss_unlock(struct nss_state *st)
 {
 	(void)st;
 	pthread_mutex_unlock(&nss_mutex);
+}
+
+static size_t *
+position(struct nss_state *st, enum nss_db db)
+{
+	return db == NSS_DB_PASSWD ? &st->pw_next : &st->gr_next;
+}
+
+enum nss_status
+nss_rewind(enum nss_db db)
+{
+	struct nss_state *st;
+	enum nss_status s;
+	int e;
+
+	st = nss_lock(&s, &e);
+	*position(st, db) = 0;
+	nss_unlock(st);
+	return s;
+}
+
+enum nss_status
+nss_next(enum nss_db db, nss_entry_fn *fill, void *ent, char *buf,
+    size_t len, int *errnop)
+{
+	struct nss_state *st;
+	enum nss_status s;
+	size_t *pos;
+
+	st = nss_lock(&s, errnop);
+	pos = position(st, db);
+	while (st->dir != NULL) {
+		s = fill(st->dir, *pos, ent, buf, len, errnop);
+		if (s == NSS_STATUS_RETURN) {
+			(*pos)++;
+			continue;
+		}
+		if (s == NSS_STATUS_SUCCESS)
+			(*pos)++;
+		break;
+	}
+	nss_unlock(st);
+	return s;
 }
 
 /* Unloaded (dlclose, or glibc freeing its resources): unmap. */

@@ -36,6 +36,30 @@ struct nss_state {
 struct nss_state *nss_lock(enum nss_status *status, int *errnop);
 void	nss_unlock(struct nss_state *st);
 
+/* The two enumerations glibc drives (setpwent..., setgrent...). */
+enum nss_db {
+	NSS_DB_PASSWD,
+	NSS_DB_GROUP
+};
+
+/*
+ * Fill the caller's entry ent from slot i of d: the status to answer, or
+ * NSS_STATUS_RETURN for a slot that holds no entry (skipped).
+ */
+typedef enum nss_status nss_entry_fn(const struct ar_dir *d, size_t i,
+    void *ent, char *buf, size_t len, int *errnop);
+
+/* set*ent and end*ent: back to the start of db's enumeration. */
+enum nss_status nss_rewind(enum nss_db db);
+
+/*
+ * get*ent_r: the next entry of db through fill.  The position moves only
+ * past an entry handed out, so that glibc's retry with a larger buffer
+ * after ERANGE gets the same entry.
+ */
+enum nss_status nss_next(enum nss_db db, nss_entry_fn *fill, void *ent,
+	    char *buf, size_t len, int *errnop);
+
 /* The NSS status for an ar_dir result of a lookup. */
 enum nss_status nss_status_of(int r, int *errnop);
 

@@ -167,3 +167,17 @@ def test_directory_damaged_decides_nothing(t):
         r = login(t, "alice", [token(t, "alice")], conf(t), wrap)
         t.eq((r.auth, r.account), (UNAVAIL, UNAVAIL), what)
         t.contains(r.log, "reason=directory_damaged", what)
+
+
+def test_directory_user_switched_after_auth_is_refused(t):
+    # This module authenticated alice; the host then names an account the
+    # directory does not know.  That is no reason to stand aside.
+    wrap = setup(t)
+    r = login(t, "alice", [token(t, "alice")], conf(t), wrap,
+              switch_user="erin")
+    t.eq(r.auth, OK, "alice authenticated")
+    t.eq(r.account, PERM, "account for another, unserved account")
+    t.contains(r.log, "reason=not_in_directory")
+    r = login(t, "alice", [token(t, "alice")], conf(t), wrap,
+              switch_user="bob")
+    t.eq(r.account, PERM, "account for another directory account")

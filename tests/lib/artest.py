@@ -229,6 +229,29 @@ class Env:
             ":verify_asan_link_order=0:detect_leaks=1"
         return env
 
+    def san_env(self, env):
+        """env for a system program (getent, id) that loads one of our
+        libraries: in a sanitized build the ASan runtime must come first,
+        and the program's own leaks are not ours to report."""
+        if not hasattr(self, "_asan"):
+            self._asan = None
+            dyn = subprocess.run(["readelf", "-d", str(self.build /
+                                                        "pam_authrocket.so")],
+                                 capture_output=True, text=True).stdout
+            if "libasan" in dyn:
+                cc = os.environ.get("CC", "cc")
+                self._asan = subprocess.run(
+                    [cc, "-print-file-name=libasan.so"], capture_output=True,
+                    text=True).stdout.strip() or None
+        if self._asan is None:
+            return env
+        env = dict(env)
+        pre = env.get("LD_PRELOAD", "")
+        env["LD_PRELOAD"] = self._asan + (" " + pre if pre else "")
+        env["ASAN_OPTIONS"] = env.get("ASAN_OPTIONS", "") + \
+            ":detect_leaks=0:verify_asan_link_order=0"
+        return env
+
     @property
     def mock(self):
         if self._mock is None:

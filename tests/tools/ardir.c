@@ -60,59 +60,100 @@ unescape(char *s)
 	*d = '\0';
 }
 
+/* Everything cmd_write() allocates, freed at the end. */
+struct spec {
+	struct ar_dir_user	*u;
+	struct ar_dir_group	*g;
+	size_t			 nu, ng;
+	char			**lines;
+	size_t			 nlines;
+};
+
+static void
+spec_free(struct spec *sp)
+{
+	size_t i;
+
+	for (i = 0; i < sp->nu; i++)
+		free((void *)sp->u[i].gids);
+	for (i = 0; i < sp->ng; i++)
+		free((void *)sp->g[i].members);
+	for (i = 0; i < sp->nlines; i++)
+		free(sp->lines[i]);
+	free(sp->u);
+	free(sp->g);
+	free(sp->lines);
+}
+
+static void
+add_user(struct spec *sp, char **f)
+{
+	struct ar_dir_user *u;
+	uint32_t *gids;
+	char **list;
+	size_t i, k;
+
+	sp->u = realloc(sp->u, (sp->nu + 1) * sizeof(*sp->u));
+	u = &sp->u[sp->nu++];
+	memset(u, 0, sizeof(*u));
+	u->name = opt(f[1]);
+	u->ar_id = opt(f[2]);
+	u->ar_username = opt(f[3]);
+	u->uid = strtoul(f[4], NULL, 10);
+	u->adopted = atoi(f[5]);
+	u->gecos = opt(f[6]);
+	u->home = opt(f[7]);
+	u->shell = opt(f[8]);
+	k = split(f[9], ',', &list);
+	gids = calloc(k + 1, sizeof(*gids));
+	for (i = 0; i < k; i++)
+		gids[i] = strtoul(list[i], NULL, 10);
+	free(list);
+	u->gids = gids;
+	u->n_gids = k;
+	unescape(f[10]);
+	u->keys = opt(f[10]);
+}
+
 static int
 cmd_write(const char *dir)
 {
-	struct ar_dir_user *u = NULL;
-	struct ar_dir_group *g = NULL;
-	size_t nu = 0, ng = 0, nf, i, k;
+	struct spec sp;
+	struct ar_dir_group *g;
 	char *line = NULL, *f[MAXF], *p, **list, err[256];
-	uint32_t *gids;
-	size_t cap = 0;
-	int r;
+	size_t cap = 0, nf;
+	int r = 2;
 
+	memset(&sp, 0, sizeof(sp));
 	while (getline(&line, &cap, stdin) > 0) {
 		line[strcspn(line, "\n")] = '\0';
-		p = strdup(line);
+		sp.lines = realloc(sp.lines, (sp.nlines + 1) * sizeof(char *));
+		p = sp.lines[sp.nlines++] = strdup(line);
 		for (nf = 0; nf < MAXF && (f[nf] = strsep(&p, "\t")) != NULL;)
 			nf++;
 		if (nf == 11 && strcmp(f[0], "u") == 0) {
-			u = realloc(u, (nu + 1) * sizeof(*u));
-			memset(&u[nu], 0, sizeof(*u));
-			u[nu].name = opt(f[1]);
-			u[nu].ar_id = opt(f[2]);
-			u[nu].ar_username = opt(f[3]);
-			u[nu].uid = strtoul(f[4], NULL, 10);
-			u[nu].adopted = atoi(f[5]);
-			u[nu].gecos = opt(f[6]);
-			u[nu].home = opt(f[7]);
-			u[nu].shell = opt(f[8]);
-			k = split(f[9], ',', &list);
-			gids = calloc(k + 1, sizeof(*gids));
-			for (i = 0; i < k; i++)
-				gids[i] = strtoul(list[i], NULL, 10);
-			free(list);
-			u[nu].gids = gids;
-			u[nu].n_gids = k;
-			unescape(f[10]);
-			u[nu++].keys = opt(f[10]);
+			add_user(&sp, f);
 		} else if (nf == 4 && strcmp(f[0], "g") == 0) {
-			g = realloc(g, (ng + 1) * sizeof(*g));
-			g[ng].name = f[1];
-			g[ng].gid = strtoul(f[2], NULL, 10);
-			g[ng].n_members = split(f[3], ',', &list);
-			g[ng++].members = (const char *const *)list;
+			sp.g = realloc(sp.g, (sp.ng + 1) * sizeof(*sp.g));
+			g = &sp.g[sp.ng++];
+			g->name = f[1];
+			g->gid = strtoul(f[2], NULL, 10);
+			g->n_members = split(f[3], ',', &list);
+			g->members = (const char *const *)list;
 		} else if (nf > 0 && f[0][0] != '#' && f[0][0] != '\0') {
 			fprintf(stderr, "ardir: bad line: %s\n", line);
-			return 2;
+			goto out;
 		}
 	}
-	r = ar_dir_write(dir, u, nu, g, ng, err, sizeof(err));
+	r = ar_dir_write(dir, sp.u, sp.nu, sp.g, sp.ng, err, sizeof(err));
 	if (r != AR_DIR_OK) {
 		fprintf(stderr, "ardir: %s: %s\n", ar_dir_result_str(r), err);
-		return 1;
+		r = 1;
 	}
-	return 0;
+ out:
+	free(line);
+	spec_free(&sp);
+	return r;
 }
 
 static int
@@ -153,6 +194,8 @@ cmd_gen(const char *dir, size_t n, uint32_t uid0)
 	g.members = members;
 	g.n_members = n < 10 ? n : 10;
 	r = ar_dir_write(dir, u, n, &g, 1, err, sizeof(err));
+	free(u);
+	free(names);
 	if (r != AR_DIR_OK) {
 		fprintf(stderr, "ardir: %s: %s\n", ar_dir_result_str(r), err);
 		return 1;
@@ -168,6 +211,7 @@ main(int argc, char **argv)
 	if ((argc == 4 || argc == 5) && strcmp(argv[1], "gen") == 0)
 		return cmd_gen(argv[2], strtoul(argv[3], NULL, 10),
 		    argc == 5 ? strtoul(argv[4], NULL, 10) : 1879048192);
-	fprintf(stderr, "usage: ardir write DIR < SPEC | ardir gen DIR N [UID0]\n");
+	fprintf(stderr, "usage: ardir write DIR < SPEC | "
+	    "ardir gen DIR N [UID0]\n");
 	return 2;
 }

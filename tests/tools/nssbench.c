@@ -63,7 +63,8 @@ mapping(const char *what, long *size, long *rss, long *priv)
 	while (f != NULL && fgets(line, sizeof(line), f) != NULL) {
 		if (strchr(line, '-') != NULL && strchr(line, ':') != NULL &&
 		    line[0] != ' ' && strncmp(line, "Size:", 5) != 0 &&
-		    strncmp(line, "Rss:", 4) != 0 && sscanf(line, "%*x-%*x") == 0)
+		    strncmp(line, "Rss:", 4) != 0 &&
+		    sscanf(line, "%*x-%*x") == 0)
 			in = strstr(line, what) != NULL;
 		else if (in && sscanf(line, "Size: %ld kB", &v) == 1)
 			*size += v;

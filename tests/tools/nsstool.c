@@ -10,6 +10,8 @@
  *                               while the directory file in DIR is
  *                               replaced again and again; every answer
  *                               must be whole (one version or the other)
+ *                               (and children forked meanwhile can look
+ *                               users up: no lock is inherited held)
  *   nsstool fds USER            a lookup leaves no descriptor open and at
  *                               most one mapping of the directory file
  *   nsstool status KIND KEY     calls the module's entry point directly
@@ -24,12 +26,14 @@
 #include <nss.h>
 #include <pthread.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/wait.h>
 
 #include "directory.h"
 
@@ -87,7 +91,8 @@ erange_passwd(const char *user)
 		    strcmp(pw.pw_name, name) != 0)
 			FAIL("getpwent_r after ERANGE skipped %s", name);
 		else
-			printf("ok getpwent_r retried after ERANGE: %s\n", name);
+			printf("ok getpwent_r retried after ERANGE: %s\n",
+			    name);
 	}
 	endpwent();
 }
@@ -216,13 +221,48 @@ count_maps(void)
 	return n;
 }
 
+/*
+ * Fork while the threads look users up; the child looks one up too and
+ * must finish within a second (a lock held by a thread at the fork would
+ * hang it for ever).  Returns the number of children that hung.
+ */
+static int
+fork_lookups(int n)
+{
+	struct passwd *pw;
+	int i, hung = 0, st, w;
+	pid_t pid;
+
+	for (i = 0; i < n; i++) {
+		if ((pid = fork()) == 0) {
+			pw = getpwnam("u000001");
+			_exit(pw != NULL ? 0 : 3);
+		}
+		if (pid < 0)
+			return n;
+		for (w = 0; w < 100; w++) {
+			if (waitpid(pid, &st, WNOHANG) == pid)
+				break;
+			usleep(10000);
+		}
+		if (w == 100) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &st, 0);
+			hung++;
+		} else if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+			hung++;
+		}
+	}
+	return hung;
+}
+
 static void
 threads(const char *dir, size_t n, int secs)
 {
 	pthread_t th[8];
 	struct shared sh = { .n = n };
 	time_t end = time(NULL) + secs;
-	int i, fds, writes = 0;
+	int i, fds, writes = 0, hung = 0, forks = 0;
 
 	if (write_version(dir, n, 0) != AR_DIR_OK)
 		return;
@@ -231,7 +271,10 @@ threads(const char *dir, size_t n, int secs)
 		pthread_create(&th[i], NULL, looker, &sh);
 	while (time(NULL) < end) {
 		write_version(dir, n, ++writes & 1);
-		usleep(2000);
+		if (writes % 4 == 0) {
+			hung += fork_lookups(2);
+			forks += 2;
+		}
 	}
 	atomic_store(&sh.stop, 1);
 	for (i = 0; i < 8; i++)
@@ -242,6 +285,14 @@ threads(const char *dir, size_t n, int secs)
 	else
 		printf("ok %ld lookups by 8 threads across %d replacements\n",
 		    atomic_load(&sh.lookups), writes);
+	if (hung != 0)
+		FAIL("%d of %d children forked meanwhile hung or failed", hung,
+		    forks);
+	else if (forks == 0)
+		FAIL("no child forked");
+	else
+		printf("ok %d children forked meanwhile looked users up\n",
+		    forks);
 	if (count_fds() != fds)
 		FAIL("descriptors: %d before, %d after", fds, count_fds());
 	if (count_maps() > 1)

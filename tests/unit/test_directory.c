@@ -93,7 +93,8 @@ test_round_trip(void)
 	T_EQ_STR(u.gecos, "Alice Liddell");
 	T_EQ_STR(u.home, "/home/alice");
 	T_EQ_STR(u.shell, "/bin/bash");
-	T_EQ_STR(u.keys, "ssh-ed25519 AAAAC3 alice@laptop\nssh-rsa AAAAB3 alice");
+	T_EQ_STR(u.keys,
+	    "ssh-ed25519 AAAAC3 alice@laptop\nssh-rsa AAAAB3 alice");
 	T_EQ_INT(u.n_gids, 2);
 	T_EQ_INT(ar_dir_gid(&u, 0), 27);
 	T_EQ_INT(ar_dir_gid(&u, 1), 1879050000);
@@ -381,7 +382,8 @@ exercise(const struct ar_dir *d)
 	}
 	for (i = 0; i < ar_dir_n_users(d) && i < 64; i++)
 		if (ar_dir_user_at(d, i, &u) == AR_DIR_OK)
-			n += strlen(u.gecos) + strlen(u.shell) + strlen(u.ar_id);
+			n += strlen(u.gecos) + strlen(u.shell) +
+			    strlen(u.ar_id);
 	for (i = 0; i < ar_dir_n_groups(d) && i < 64; i++)
 		if (ar_dir_group_at(d, i, &g) == AR_DIR_OK)
 			for (j = 0; j < g.n_members; j++)
