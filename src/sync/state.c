@@ -3,7 +3,8 @@
  * entries it served last (so that the next run knows what it adds,
  * changes and drops, and --user can change one entry) and every uid and
  * gid it ever gave on this host (never changed, never given again).
- * JSON with sorted keys and arrays: the same users give the same bytes.
+ * JSON, members in a fixed order (jansson keeps insertion order) and
+ * arrays and id records sorted: the same users give the same bytes.
  * Root-only (0600), replaced atomically like the directory.
  */
 #include <errno.h>
@@ -418,8 +419,7 @@ sync_state_prepare(struct ar_ctx *ctx, const char *dir,
 	int fd = -1, r = AR_ERR_INTERNAL;
 
 	if ((root = state_json(d)) == NULL ||
-	    (text = json_dumps(root, JSON_INDENT(1) | JSON_SORT_KEYS)) ==
-	    NULL || asprintf(&path, "%s/.%s.XXXXXX", dir, AR_DIR_STATE) < 0) {
+	    (text = json_dumps(root, JSON_INDENT(1))) == NULL || asprintf(&path, "%s/.%s.XXXXXX", dir, AR_DIR_STATE) < 0) {
 		path = NULL;
 		r = nomem(ctx);
 		goto out;

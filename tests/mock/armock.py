@@ -149,6 +149,7 @@ class State:
         self.deleted = set()         # ids
         self.fail_page = None
         self.page_no = {"users": 0, "memberships": 0}
+        self.list_cache = None
 
     def control(self, obj):
         if not isinstance(obj, dict):
@@ -161,6 +162,7 @@ class State:
         if bad:
             raise ValueError("unknown control keys: %s" % sorted(bad))
         with self.lock:
+            self.list_cache = None
             if obj.get("reset"):
                 self.reset()
             if "jwks_kid" in obj:
@@ -560,6 +562,13 @@ class Handler(BaseHTTPRequestHandler):
         limit = max(1, min(limit, 1000))
         after = (self.query.get("after") or [None])[0]
         with st.lock:
+            if st.list_cache is None:	# dropped by every /_control
+                recs = st.listed()
+                mids = sorted(("mb_" + o[4:] + "_" + i[4:], i, n)
+                              for i, r in recs.items()
+                              for n, (o, _, _) in enumerate(r["memberships"]))
+                st.list_cache = (recs, sorted(recs), mids,
+                                 [x[0] for x in mids])
             st.page_no[kind] = 1 if after is None else st.page_no[kind] + 1
             page = st.page_no[kind]
             fail = st.fail_page
@@ -569,16 +578,13 @@ class Handler(BaseHTTPRequestHandler):
                 fail = dict(fail)
             else:
                 fail = None
-            recs = st.listed()
+            recs, ukeys, mids, mkeys = st.list_cache
         # Only the page's own objects are built: 10 000 users stay cheap.
         if kind == "users":
-            keys = sorted(recs)
+            keys = ukeys
             build = lambda k: self.record_obj(recs[k])
         else:
-            mids = sorted(("mb_" + o[4:] + "_" + i[4:], i, n)
-                          for i, r in recs.items()
-                          for n, (o, _, _) in enumerate(r["memberships"]))
-            keys = [x[0] for x in mids]
+            keys = mkeys
             build = lambda k: self.memb_objs(
                 recs[mids[bisect.bisect_left(keys, k)][1]])[
                     mids[bisect.bisect_left(keys, k)][2]]
