@@ -27,15 +27,19 @@ same_entry(const struct sync_entry *a, const struct sync_entry *b)
 	    a->n_gids * sizeof(*a->gids)) == 0);
 }
 
+/* One change; the id comes from the server and is escaped. */
 static void
 show(FILE *out, char op, const struct sync_entry *e)
 {
+	char id[256];
+
 	if (out == NULL)
 		return;
+	ar_escape(id, sizeof(id), e->ar_id, strlen(e->ar_id));
 	if (e->adopted)
-		fprintf(out, "%c %s %s adopted\n", op, e->name, e->ar_id);
+		fprintf(out, "%c %s %s adopted\n", op, e->name, id);
 	else
-		fprintf(out, "%c %s %s uid %u\n", op, e->name, e->ar_id,
+		fprintf(out, "%c %s %s uid %u\n", op, e->name, id,
 		    (unsigned int)e->uid);
 }
 

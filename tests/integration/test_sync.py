@@ -453,3 +453,14 @@ def test_synced_directory_served_through_nss(t):
     t.eq(sync(t, conf, d).returncode, 0, "one of two removed")
     t.eq(test_nss.getent(t, "passwd", "sam").returncode, 2, "gone from NSS")
     (d / "state").unlink()
+
+
+def test_server_text_is_escaped_in_output(t):
+    conf, m = sync_conf(t)
+    evil = "usr_\x1b[31mx\ninjected: + root 0"
+    fresh(t, m, list_users=[{"id": evil, "username": "eve"}])
+    r = sync(t, conf, t.tmp / "dir", "--dry-run")
+    t.eq(r.returncode, 0, "exit: " + r.stderr)
+    t.absent(r.stdout, "\x1b", "no raw escape sequence")
+    t.absent(r.stdout, "\ninjected", "no line of the server's making")
+    t.contains(r.stdout, "+ eve usr_\\x1b[31mx\\x0ainjected", "escaped id")
