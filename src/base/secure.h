@@ -81,6 +81,12 @@ void	ar_secure_free(void *p, size_t len);
 /* Wipe a NUL-terminated string and free it; NULL is fine. */
 void	ar_secure_free_str(char *s);
 
+/*
+ * Write all len bytes of buf to fd, retrying on EINTR and short writes:
+ * 0, or -1 with errno set.
+ */
+int	ar_write_all(int fd, const void *buf, size_t len);
+
 /* strdup that returns NULL on NULL input; errno ENOMEM on failure. */
 char	*ar_strdup(const char *s);
 

@@ -170,23 +170,16 @@ transport_reason(const char *error)
 	return "transport";
 }
 
-/*
- * Send one request to conf->api_url + "/" + path (path already escaped)
- * with the API key and realm headers.  AR_OK means the helper answered:
- * resp->status is the HTTP status, or 0 with resp->error set.
- */
-static int
-api_send(struct ar_ctx *ctx, const struct ar_conf *conf,
-    const char *method, const char *path, const char *body, size_t body_len,
-    struct ar_http_resp *resp)
+int
+ar_api_call_build(struct ar_ctx *ctx, const struct ar_conf *conf,
+    const char *path, int with_body, struct ar_api_call *call)
 {
-	struct ar_http_req req;
-	char *url = NULL, *h_key = NULL, *h_realm = NULL, *h_acct = NULL;
+	struct ar_api_call c;
 	char *base = NULL;
 	size_t n = 0;
 	int v1, r = AR_ERR_INTERNAL;
 
-	memset(&req, 0, sizeof(req));
+	memset(&c, 0, sizeof(c));
 	if (conf->api_url == NULL || conf->api_key == NULL ||
 	    (conf->api_version != 1 && conf->api_version != 2)) {
 		r = ar_fail(ctx, AR_ERR_CONFIG, "config",
@@ -204,36 +197,80 @@ api_send(struct ar_ctx *ctx, const struct ar_conf *conf,
 	}
 	v1 = conf->api_version == 1;
 	if ((base = concat(conf->api_url, "/")) == NULL ||
-	    (url = concat(base, path)) == NULL ||
-	    (h_key = concat(v1 ? "X-Authrocket-Api-Key: " :
+	    (c.url = concat(base, path)) == NULL ||
+	    (c.owned[0] = concat(v1 ? "X-Authrocket-Api-Key: " :
 	    "Authrocket-Api-Key: ", conf->api_key)) == NULL) {
 		r = nomem(ctx);
 		goto out;
 	}
-	req.headers[n++] = h_key;
+	c.headers[n++] = c.owned[0];
 	if (conf->realm_id != NULL) {
-		if ((h_realm = concat(v1 ? "X-Authrocket-Realm: " :
+		if ((c.owned[1] = concat(v1 ? "X-Authrocket-Realm: " :
 		    "Authrocket-Realm: ", conf->realm_id)) == NULL) {
 			r = nomem(ctx);
 			goto out;
 		}
-		req.headers[n++] = h_realm;
+		c.headers[n++] = c.owned[1];
 	}
 	if (v1 && conf->account_id != NULL) {
-		if ((h_acct = concat("X-Authrocket-Account: ",
+		if ((c.owned[2] = concat("X-Authrocket-Account: ",
 		    conf->account_id)) == NULL) {
 			r = nomem(ctx);
 			goto out;
 		}
-		req.headers[n++] = h_acct;
+		c.headers[n++] = c.owned[2];
 	}
-	req.headers[n++] = "Accept: application/json";
-	if (body != NULL)
-		req.headers[n++] = "Content-Type: application/json";
-	req.headers[n++] = "User-Agent: " AR_USER_AGENT;
-	req.headers[n] = NULL;
+	c.headers[n++] = "Accept: application/json";
+	if (with_body)
+		c.headers[n++] = "Content-Type: application/json";
+	c.headers[n++] = "User-Agent: " AR_USER_AGENT;
+	c.headers[n] = NULL;
+	c.n_headers = n;
+	*call = c;
+	memset(&c, 0, sizeof(c));	/* transferred */
+	r = AR_OK;
+out:
+	free(base);
+	ar_api_call_clear(&c);
+	return r;
+}
+
+void
+ar_api_call_clear(struct ar_api_call *call)
+{
+	if (call == NULL)
+		return;
+	free(call->url);
+	ar_secure_free_str(call->owned[0]);	/* the API key */
+	free(call->owned[1]);
+	free(call->owned[2]);
+	memset(call, 0, sizeof(*call));
+}
+
+/*
+ * Send one request to conf->api_url + "/" + path (path already escaped)
+ * with the API key and realm headers.  AR_OK means the helper answered:
+ * resp->status is the HTTP status, or 0 with resp->error set.
+ */
+static int
+api_send(struct ar_ctx *ctx, const struct ar_conf *conf,
+    const char *method, const char *path, const char *body, size_t body_len,
+    struct ar_http_resp *resp)
+{
+	struct ar_http_req req;
+	struct ar_api_call call;
+	size_t i;
+	int r = AR_ERR_INTERNAL;
+
+	memset(&req, 0, sizeof(req));
+	memset(&call, 0, sizeof(call));
+	if ((r = ar_api_call_build(ctx, conf, path, body != NULL, &call)) !=
+	    AR_OK)
+		goto out;
+	for (i = 0; i <= call.n_headers; i++)
+		req.headers[i] = call.headers[i];
 	req.method = method;
-	req.url = url;
+	req.url = call.url;
 	req.body = body;
 	req.body_len = body_len;
 	if ((r = ar_http_perform(ctx, conf, &req, resp)) != AR_OK)
@@ -242,11 +279,7 @@ api_send(struct ar_ctx *ctx, const struct ar_conf *conf,
 	    path, resp->status, resp->time_ms);
 	r = AR_OK;
 out:
-	free(base);
-	free(url);
-	ar_secure_free_str(h_key);
-	free(h_realm);
-	free(h_acct);
+	ar_api_call_clear(&call);
 	return r;
 }
 

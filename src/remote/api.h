@@ -106,6 +106,32 @@ void	ar_api_probe_clear(struct ar_api_probe *p);
 void	ar_login_clear(struct ar_login *login);
 
 /*
+ * The URL and headers of an API request for path (relative to api_url,
+ * already escaped), exactly as the module sends them, for a program that
+ * talks HTTPS itself (authrocket-sync).  with_body adds the JSON
+ * Content-Type.  On AR_OK *call holds malloc'ed strings (one of them the
+ * API key): release with ar_api_call_clear(), which wipes the key.
+ * Errors: AR_ERR_CONFIG (no api_url/api_key, a header value with a blank
+ * or control character), AR_ERR_NOMEM.
+ */
+struct ar_api_call {
+	char		*url;
+	const char	*headers[8];	/* "Name: value", NULL terminated */
+	size_t		 n_headers;
+	char		*owned[3];	/* what headers[] points into */
+};
+int	ar_api_call_build(struct ar_ctx *ctx, const struct ar_conf *conf,
+	    const char *path, int with_body, struct ar_api_call *call);
+void	ar_api_call_clear(struct ar_api_call *call);
+
+/*
+ * A user object already parsed (a json_t object, as an item of a list
+ * page) into *id, with the rules of ar_api_parse_user().
+ */
+int	ar_api_user_from_json(struct ar_ctx *ctx, const struct ar_conf *conf,
+	    void *obj, struct ar_identity *id);
+
+/*
  * The pieces below are the network-free parts of the calls above, for
  * tests and fuzzing.
  */

@@ -282,6 +282,13 @@ ar_api_parse_user(struct ar_ctx *ctx, const struct ar_conf *conf,
 	return r;
 }
 
+int
+ar_api_user_from_json(struct ar_ctx *ctx, const struct ar_conf *conf,
+    void *obj, struct ar_identity *id)
+{
+	return read_user(ctx, conf, obj, id);
+}
+
 /* Is s a login JWT as far as its shape goes? */
 static int
 is_jwt(const char *s)

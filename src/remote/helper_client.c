@@ -292,8 +292,8 @@ decode_reply(struct ar_ctx *ctx, const char *buf, size_t len,
  * content travels with the request, so what was checked is what the
  * helper trusts; a CA directory is checked with all its entries.
  */
-static int
-load_anchors(struct ar_ctx *ctx, const struct ar_conf *conf, char **ca,
+int
+ar_anchors_load(struct ar_ctx *ctx, const struct ar_conf *conf, char **ca,
     size_t *ca_len)
 {
 	int r;
@@ -383,7 +383,7 @@ ar_http_perform(struct ar_ctx *ctx, const struct ar_conf *conf,
 		goto out;
 	}
 	if ((r = ar_prog_open(ctx, conf->helper, &prog)) != AR_OK ||
-	    (r = load_anchors(ctx, conf, &ca, &ca_len)) != AR_OK)
+	    (r = ar_anchors_load(ctx, conf, &ca, &ca_len)) != AR_OK)
 		goto out;
 	ar_deadline_start(ctx, conf);
 	if ((left = ctx->deadline_ms - ar_monotonic_ms()) <= 0) {

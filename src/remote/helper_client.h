@@ -59,4 +59,14 @@ int	ar_http_perform(struct ar_ctx *ctx, const struct ar_conf *conf,
 
 void	ar_http_resp_clear(struct ar_http_resp *resp);
 
+/*
+ * The trust anchors of conf, checked like every file trusted: ca_dir (the
+ * directory and its entries) must pass the owner and mode rule, and
+ * ca_file is read by descriptor into *ca (malloc'ed, *ca_len bytes; NULL
+ * without ca_file), so that what was checked is exactly what the HTTPS
+ * code is given.  AR_OK, AR_ERR_CONFIG or AR_ERR_NOMEM.
+ */
+int	ar_anchors_load(struct ar_ctx *ctx, const struct ar_conf *conf,
+	    char **ca, size_t *ca_len);
+
 #endif /* AR_HELPER_CLIENT_H */

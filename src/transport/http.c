@@ -28,6 +28,7 @@ struct xfer {
 	int	 hdr_too_large;
 	char	 date[128];
 	char	 tls[32];
+	long	 retry_after;	/* seconds, -1 when absent or not a number */
 };
 
 /* Grow without realloc so that no unwiped copy of the body is left. */
@@ -93,6 +94,28 @@ header_value(char *dst, size_t dstlen, const char *line, size_t n,
 	dst[o] = '\0';
 }
 
+/*
+ * Retry-After in delta seconds (the HTTP-date form is not used by the
+ * API as far as known, and counts as absent); -1 when absent or odd.
+ */
+static long
+retry_seconds(const char *line, size_t n)
+{
+	char v[32];
+	long secs = 0;
+	size_t i;
+
+	header_value(v, sizeof(v), line, n, 12);
+	if (v[0] == '\0' || strlen(v) > 9)
+		return -1;
+	for (i = 0; v[i] != '\0'; i++) {
+		if (v[i] < '0' || v[i] > '9')
+			return -1;
+		secs = secs * 10 + (v[i] - '0');
+	}
+	return secs;
+}
+
 /* Header bytes are capped too; the Date header is kept for clock checks. */
 static size_t
 header_cb(char *ptr, size_t size, size_t nitems, void *arg)
@@ -105,10 +128,13 @@ header_cb(char *ptr, size_t size, size_t nitems, void *arg)
 		x->hdr_too_large = 1;
 		return 0;
 	}
-	if (n >= 5 && strncmp(ptr, "HTTP/", 5) == 0)
+	if (n >= 5 && strncmp(ptr, "HTTP/", 5) == 0) {
 		x->date[0] = '\0';	/* a new response starts */
-	else if (n >= 5 && strncasecmp(ptr, "date:", 5) == 0)
+		x->retry_after = -1;
+	} else if (n >= 5 && strncasecmp(ptr, "date:", 5) == 0)
 		header_value(x->date, sizeof(x->date), ptr, n, 5);
+	else if (n >= 12 && strncasecmp(ptr, "retry-after:", 12) == 0)
+		x->retry_after = retry_seconds(ptr, n);
 	return n;
 }
 
@@ -240,57 +266,41 @@ set_detail(struct ar_helper_resp *resp, const char *text)
 		goto out;						\
 } while (0)
 
-int
-ar_helper_http(const struct ar_helper_req *req, struct ar_helper_resp *resp)
+/* The headers of req as a curl list, User-Agent apart (*ua points in). */
+static int
+build_headers(const struct ar_helper_req *req, struct curl_slist **out,
+    const char **ua)
 {
-	char errbuf[CURL_ERROR_SIZE];
 	struct curl_slist *hdrs = NULL, *tmp;
-	struct curl_blob cablob;
-	struct xfer x;
-	const char *ua = NULL, *bad;
-	CURL *h = NULL;
-	CURLcode cc;
-	curl_off_t us = 0;
-	long status = 0;
-	int global = 0, r = AR_ERR_INTERNAL;
 	size_t i;
 
-	memset(resp, 0, sizeof(*resp));
-	memset(&x, 0, sizeof(x));
-	errbuf[0] = '\0';
-	x.max = req->max_body;
-
-	if ((bad = check_request(req)) != NULL) {
-		resp->error = "bad_request";
-		set_detail(resp, bad);
-		r = AR_OK;
-		goto out;
-	}
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-		goto out;
-	global = 1;
-	if ((h = curl_easy_init()) == NULL) {
-		r = AR_ERR_NOMEM;
-		goto out;
-	}
+	*ua = NULL;
 	for (i = 0; i < req->nheaders; i++) {
 		if (strncasecmp(req->headers[i], "User-Agent:", 11) == 0) {
-			ua = req->headers[i] + 11;
-			ua += strspn(ua, " \t");
+			*ua = req->headers[i] + 11;
+			*ua += strspn(*ua, " \t");
 			continue;
 		}
-		if ((tmp = curl_slist_append(hdrs, req->headers[i])) == NULL) {
-			r = AR_ERR_NOMEM;
-			goto out;
-		}
+		if ((tmp = curl_slist_append(hdrs, req->headers[i])) == NULL)
+			goto fail;
 		hdrs = tmp;
 	}
 	/* No "Expect: 100-continue" round trip for larger bodies. */
-	if ((tmp = curl_slist_append(hdrs, "Expect:")) == NULL) {
-		r = AR_ERR_NOMEM;
-		goto out;
-	}
-	hdrs = tmp;
+	if ((tmp = curl_slist_append(hdrs, "Expect:")) == NULL)
+		goto fail;
+	*out = tmp;
+	return AR_OK;
+ fail:
+	curl_slist_free_all(hdrs);
+	return AR_ERR_NOMEM;
+}
+
+/* The locked-down settings of every transfer; AR_OK or AR_ERR_INTERNAL. */
+static int
+set_options(CURL *h, const struct ar_helper_req *req, struct curl_slist *hdrs,
+    const char *ua, struct xfer *x, char *errbuf)
+{
+	int r = AR_ERR_INTERNAL;
 
 	SET(CURLOPT_ERRORBUFFER, errbuf);
 	SET(CURLOPT_URL, req->url);
@@ -320,14 +330,16 @@ ar_helper_http(const struct ar_helper_req *req, struct ar_helper_resp *resp)
 		SET(CURLOPT_CAINFO, (char *)NULL);
 		SET(CURLOPT_CAPATH, AR_HELPER_CA_DIR);
 	} else {
-		/* Exactly what the module checked and sent: no built-in
+		/* Exactly what the caller checked and sent: no built-in
 		 * bundle besides it. */
 		SET(CURLOPT_CAINFO, (char *)NULL);
 		SET(CURLOPT_CAPATH, req->ca_dir);
 		if (req->ca_blob != NULL) {
+			struct curl_blob cablob;
+
 			cablob.data = (void *)req->ca_blob;
 			cablob.len = req->ca_blob_len;
-			cablob.flags = CURL_BLOB_NOCOPY;
+			cablob.flags = CURL_BLOB_COPY;
 			SET(CURLOPT_CAINFO_BLOB, &cablob);
 		}
 	}
@@ -345,13 +357,47 @@ ar_helper_http(const struct ar_helper_req *req, struct ar_helper_resp *resp)
 		SET(CURLOPT_HTTPGET, 1L);
 	SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)req->max_body);
 	SET(CURLOPT_WRITEFUNCTION, write_cb);
-	SET(CURLOPT_WRITEDATA, &x);
+	SET(CURLOPT_WRITEDATA, x);
 	SET(CURLOPT_HEADERFUNCTION, header_cb);
-	SET(CURLOPT_HEADERDATA, &x);
+	SET(CURLOPT_HEADERDATA, x);
 	SET(CURLOPT_DEBUGFUNCTION, debug_cb);
-	SET(CURLOPT_DEBUGDATA, &x);
+	SET(CURLOPT_DEBUGDATA, x);
 	SET(CURLOPT_VERBOSE, 1L);
+	r = AR_OK;
+ out:
+	return r;
+}
 
+/* One transfer on handle h (fresh or reset); fills *resp as documented. */
+static int
+perform(CURL *h, const struct ar_helper_req *req, struct ar_helper_resp *resp)
+{
+	char errbuf[CURL_ERROR_SIZE];
+	struct curl_slist *hdrs = NULL, *tmp;
+	struct xfer x;
+	const char *ua = NULL, *bad;
+	CURLcode cc;
+	curl_off_t us = 0;
+	long status = 0;
+	int r = AR_ERR_INTERNAL;
+
+	memset(resp, 0, sizeof(*resp));
+	resp->retry_after = -1;
+	memset(&x, 0, sizeof(x));
+	x.retry_after = -1;
+	errbuf[0] = '\0';
+	x.max = req->max_body;
+
+	if ((bad = check_request(req)) != NULL) {
+		resp->error = "bad_request";
+		set_detail(resp, bad);
+		r = AR_OK;
+		goto out;
+	}
+	if ((r = build_headers(req, &hdrs, &ua)) != AR_OK ||
+	    (r = set_options(h, req, hdrs, ua, &x, errbuf)) != AR_OK)
+		goto out;
+	r = AR_ERR_INTERNAL;
 	cc = curl_easy_perform(h);
 	if (curl_easy_getinfo(h, CURLINFO_TOTAL_TIME_T, &us) == CURLE_OK)
 		resp->time_ms = (long)(us / 1000);
@@ -376,6 +422,7 @@ ar_helper_http(const struct ar_helper_req *req, struct ar_helper_resp *resp)
 		goto out;
 	}
 	resp->status = status;
+	resp->retry_after = x.retry_after;
 	memcpy(resp->date, x.date, sizeof(resp->date));
 	if (x.buf == NULL && xfer_grow(&x, 1) != 0) {
 		r = AR_ERR_NOMEM;
@@ -388,13 +435,71 @@ ar_helper_http(const struct ar_helper_req *req, struct ar_helper_resp *resp)
 	r = AR_OK;
  out:
 	ar_secure_free(x.buf, x.cap);
-	if (h != NULL)
-		curl_easy_cleanup(h);
 	/* The list holds the API key; curl frees it without wiping. */
 	for (tmp = hdrs; tmp != NULL; tmp = tmp->next)
 		explicit_bzero(tmp->data, strlen(tmp->data));
 	curl_slist_free_all(hdrs);
-	if (global)
-		curl_global_cleanup();
 	return r;
+}
+
+/* One libcurl handle whose connection cache outlives each transfer. */
+struct ar_http_session {
+	CURL	*h;
+	int	 used;
+};
+
+int
+ar_helper_http(const struct ar_helper_req *req, struct ar_helper_resp *resp)
+{
+	struct ar_http_session *s = NULL;
+	int r;
+
+	memset(resp, 0, sizeof(*resp));
+	resp->retry_after = -1;
+	if ((r = ar_http_session_new(&s)) != AR_OK)
+		return r;
+	r = ar_http_session_perform(s, req, resp);
+	ar_http_session_free(s);
+	return r;
+}
+
+int
+ar_http_session_new(struct ar_http_session **out)
+{
+	struct ar_http_session *s;
+
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		return AR_ERR_INTERNAL;
+	if ((s = calloc(1, sizeof(*s))) == NULL ||
+	    (s->h = curl_easy_init()) == NULL) {
+		free(s);
+		curl_global_cleanup();
+		return AR_ERR_NOMEM;
+	}
+	*out = s;
+	return AR_OK;
+}
+
+int
+ar_http_session_perform(struct ar_http_session *s,
+    const struct ar_helper_req *req, struct ar_helper_resp *resp)
+{
+	/*
+	 * A reset forgets every option of the previous transfer but keeps
+	 * the live connection, so the next request reuses it.
+	 */
+	if (s->used)
+		curl_easy_reset(s->h);
+	s->used = 1;
+	return perform(s->h, req, resp);
+}
+
+void
+ar_http_session_free(struct ar_http_session *s)
+{
+	if (s == NULL)
+		return;
+	curl_easy_cleanup(s->h);
+	free(s);
+	curl_global_cleanup();
 }

@@ -1,6 +1,7 @@
 /*
- * The one HTTPS request authrocket-helper performs, as main.c hands it to
- * the libcurl code in http.c and gets the outcome back.
+ * The HTTPS requests of authrocket-helper (one per run) and authrocket-sync
+ * (many over one kept-alive connection), as the programs hand them to the
+ * libcurl code in http.c and get the outcome back.
  */
 #ifndef AR_HELPER_HTTP_H
 #define AR_HELPER_HTTP_H
@@ -36,6 +37,7 @@ struct ar_helper_resp {
 	char		 detail[256];	/* escaped, or "" */
 	char		 tls[32];	/* "TLSv1.3", or "" */
 	long		 time_ms;
+	long		 retry_after;	/* Retry-After seconds, or -1 */
 };
 
 /*
@@ -48,5 +50,20 @@ struct ar_helper_resp {
  */
 int	ar_helper_http(const struct ar_helper_req *req,
 	    struct ar_helper_resp *resp);
+
+/*
+ * A session: one libcurl handle reused for several requests, so that
+ * requests to the same server share one connection (kept alive) and one
+ * TLS handshake.  Every request is checked and configured exactly as by
+ * ar_helper_http().  ar_http_session_new() returns AR_OK with *s set,
+ * AR_ERR_NOMEM or AR_ERR_INTERNAL; perform has the results of
+ * ar_helper_http(); free accepts NULL.
+ */
+struct ar_http_session;
+
+int	ar_http_session_new(struct ar_http_session **s);
+int	ar_http_session_perform(struct ar_http_session *s,
+	    const struct ar_helper_req *req, struct ar_helper_resp *resp);
+void	ar_http_session_free(struct ar_http_session *s);
 
 #endif /* AR_HELPER_HTTP_H */

@@ -117,6 +117,13 @@ def main():
             m = importlib.util.module_from_spec(spec)
             spec.loader.exec_module(m)
             m.run(t.env.build)
+        extra = ROOT / "tests/bench/bench_sync.py"
+        if extra.exists() and (t.env.build / "authrocket-sync").exists():
+            import importlib.util
+            spec = importlib.util.spec_from_file_location("bench_sync", extra)
+            m = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(m)
+            m.run(t)
     finally:
         env_.close()
 

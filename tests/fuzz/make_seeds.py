@@ -228,6 +228,36 @@ def main():
     put("proto", "bad", b"status 007\n200\nend 0\n\n")
     put("proto", "trailing", msg(("a", "b")) + b"x")
     subprocess.run(["rm", "-rf", str(tmp)])
+    listpage_seeds()
+
+
+def listpage_seeds():
+    """listpage: selector byte (bit 0 v2, bit 1 memberships, bit 2
+    uid_attr, bit 3 ssh_keys_attr), then the page body."""
+    user = {"object": "user", "id": "usr_a", "username": "ann",
+            "email": "ann@example.com", "email_verified": True,
+            "state": "active", "name": "Ann", "created_at": 1700000000.5,
+            "custom": {"uid": "4000123", "ssh": ["ssh-ed25519 AAAA a",
+                                                "no key"]}}
+    v1 = dict(user, user_type="human", email_verification="verified")
+    del v1["email_verified"]
+    page = {"collection": [user, dict(user, id="usr_b", custom={"uid": 7})],
+            "more_results": True}
+    put("listpage", "users_v2", b"\x0d" + json.dumps(page).encode())
+    put("listpage", "users_v1", b"\x0c" + json.dumps(
+        {"collection": [v1], "more_results": False}).encode())
+    put("listpage", "users_empty", b"\x01" +
+        b'{"collection":[],"more_results":false}')
+    put("listpage", "users_bad", b"\x01" +
+        b'{"collection":[{"object":"user"}],"more_results":true}')
+    memb = {"object": "membership", "id": "mb_1", "org_id": "org_x",
+            "user_id": "usr_a", "permissions": ["sudo", "ssh"],
+            "expires_at": "2030-01-01T00:00:00Z"}
+    put("listpage", "memb", b"\x03" + json.dumps(
+        {"collection": [memb, dict(memb, id="mb_2", expires_at=None)],
+         "more_results": True}).encode())
+    put("listpage", "memb_noid", b"\x03" +
+        b'{"collection":[{"user_id":"usr_a"}],"more_results":false}')
 
 
 if __name__ == "__main__":

@@ -7,9 +7,21 @@ the request (see USERS and BEHAVIOURS below); every request is appended to
 the --record file as one JSON line before it is answered, so tests can
 assert exactly what the module sent.  POST /_control changes the mock's
 state (JWKS kid and status, signing algorithm, session revocation...).
+
+Listing (what authrocket-sync pages through): GET users and GET memberships
+(without user_id) answer {"collection": [...], "more_results": bool} sorted
+by id, max_results items after the id given as after=.  /_control keys:
+list_static (serve the fixed USERS too, default true), list_users (user
+records to add, see list_record), generate (N generated users), set_state
+({id or username: "active"|"inactive"}), delete ([id or username]),
+fail_page ({"list": "users"|"memberships", "page": K, "kind": "500" |
+"badjson" | "malformed" | "noprogress" | "empty" | "429", "retry_after": S,
+"times": N}).  Page K counts the requests of that list since the last one
+without after=.
 """
 import argparse
 import base64
+import bisect
 import hashlib
 import hmac
 import json
@@ -88,6 +100,29 @@ BEHAVIOURS = {"status402": 402, "status403": 403, "status429": 429,
 ESCAPE_TEXT = "Login \x1b[31mfailed\x1b[0m\ninjected: allow user=root"
 
 
+def list_record(rec):
+    """A listed user from a test's dict: id and username required."""
+    r = {"id": rec["id"], "username": rec.get("username"),
+         "email": rec.get("email"), "state": rec.get("state", "active"),
+         "user_type": rec.get("user_type", "human"),
+         "name": rec.get("name"), "custom": rec.get("custom", {}),
+         "created_at": rec.get("created_at", 1700000000),
+         "email_verified": rec.get("email_verified", True),
+         "memberships": [tuple(m) for m in rec.get("memberships", [])]}
+    for k in ("reference",):
+        if k in rec:
+            r[k] = rec[k]
+    return r
+
+
+def generated(i):
+    perms = [("org_gen", "Gen", ["ssh", "sudo"] if i % 10 == 0 else ["ssh"])]
+    return list_record({
+        "id": "usr_gen%06d" % i, "username": "user%06d" % i,
+        "email": "user%06d@example.com" % i, "name": "Generated User %d" % i,
+        "created_at": 1700000000 + i, "memberships": perms})
+
+
 def b64url(data):
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
@@ -119,17 +154,26 @@ class State:
         self.sessions = {}           # kss_ -> {"user", "version", "revoked"}
         self.challenges = {}         # kli_/tmf: -> (version, user key)
         self.tokens = {}             # issued JWT -> kss_
+        self.list_static = True
+        self.list_extra = {}         # id -> list record
+        self.user_state = {}         # id -> "active" / "inactive"
+        self.deleted = set()         # ids
+        self.fail_page = None
+        self.page_no = {"users": 0, "memberships": 0}
+        self.list_cache = None
 
     def control(self, obj):
         if not isinstance(obj, dict):
             raise ValueError("control body must be a JSON object")
         known = {"reset", "jwks_kid", "jwks_status", "jwks_body", "jwt_alg",
                  "jwt_ttl", "jwt_extra", "revoke_session", "add_session",
-                 "date_offset"}
+                 "date_offset", "list_static", "list_users", "generate",
+                 "set_state", "delete", "fail_page"}
         bad = set(obj) - known
         if bad:
             raise ValueError("unknown control keys: %s" % sorted(bad))
         with self.lock:
+            self.list_cache = None
             if obj.get("reset"):
                 self.reset()
             if "jwks_kid" in obj:
@@ -153,11 +197,60 @@ class State:
                 s = self.sessions.get(obj["revoke_session"])
                 if s is not None:
                     s["revoked"] = True
+            if "list_static" in obj:
+                self.list_static = bool(obj["list_static"])
+            for rec in obj.get("list_users") or []:
+                r = list_record(rec)
+                self.list_extra[r["id"]] = r
+                self.deleted.discard(r["id"])
+            if "generate" in obj:
+                for i in range(int(obj["generate"])):
+                    r = generated(i)
+                    self.list_extra[r["id"]] = r
+            for k, v in (obj.get("set_state") or {}).items():
+                self.user_state[self.resolve(k)] = v
+            for k in obj.get("delete") or []:
+                self.deleted.add(self.resolve(k))
+            if "fail_page" in obj:
+                f = obj["fail_page"]
+                self.fail_page = dict(f) if f else None
+                if self.fail_page is not None:
+                    self.fail_page.setdefault("times", 1)
             if "add_session" in obj:
                 self.sessions[obj["add_session"]] = {
                     "user": None, "version": 0, "revoked": False}
             return {"ok": True, "jwks_kid": self.jwks_kids,
                     "jwks_status": self.jwks_status, "jwt_alg": self.jwt_alg}
+
+
+    def resolve(self, name):
+        """The id of a user given by id or username (caller holds lock)."""
+        for r in self.list_extra.values():
+            if name in (r["id"], r["username"]):
+                return r["id"]
+        _, u = find_user(name)
+        return u["id"] if u is not None else name
+
+    def listed(self):
+        """Every listed user record, by id (caller holds the lock)."""
+        out = {}
+        if self.list_static:
+            for key, u in USERS.items():
+                if key in REPLY_AS:
+                    continue
+                r = dict(u)
+                r["name"] = (u["first_name"] + " " + u["last_name"]).strip() \
+                    or None
+                r["created_at"] = 1700000000
+                r["email_verified"] = True
+                out[u["id"]] = r
+        out.update(self.list_extra)
+        for i in self.deleted:
+            out.pop(i, None)
+        for i, st in self.user_state.items():
+            if i in out:
+                out[i] = dict(out[i], state=st)
+        return out
 
 
 class Signer:
@@ -397,13 +490,31 @@ class Handler(BaseHTTPRequestHandler):
                 return self.authenticate(segs[1], body)
             if self.api_version == 1:
                 return self.authenticate_code(segs[1], body)
+        if segs[0] == "users" and n == 2 and m == "GET" and \
+                self.listed_user(segs[1]) is not None:
+            return self.send_json(200, self.record_obj(
+                self.listed_user(segs[1])))
+        if segs == ["memberships"] and m == "GET" and \
+                "user_id" in self.query and \
+                self.listed_user(self.query["user_id"][0]) is not None:
+            r = self.listed_user(self.query["user_id"][0])
+            return self.send_json(200, {"collection": self.memb_objs(r),
+                                        "more_results": False})
+        if segs[0] == "users" and n == 2 and m == "GET":
+            with self.server.state.lock:
+                gone = self.server.state.resolve(segs[1]) in \
+                    self.server.state.deleted
+            if gone:
+                return self.send_error_body(404, "User not found")
         if segs[0] == "users" and n == 2 and m == "GET" and segs[1]:
             if self.behave(segs[1]):
                 return
             return self.get_user(segs[1])
         if segs == ["users"] and m == "GET":
-            return self.send_json(200, {"collection": [
-                self.user_obj("alice")], "more_results": True})
+            return self.list_page("users")
+        if segs == ["memberships"] and m == "GET" and \
+                "user_id" not in self.query:
+            return self.list_page("memberships")
         if segs == ["memberships"] and m == "GET":
             uid = (self.query.get("user_id") or [""])[0]
             if self.behave(uid):
@@ -420,6 +531,97 @@ class Handler(BaseHTTPRequestHandler):
                                         "name": "Test realm",
                                         "state": "active"})
         self.send_error_body(404, "Not found")
+
+    # -- listing --------------------------------------------------------------
+    def listed_user(self, name):
+        """A list_users/generated record by id or username (not static)."""
+        st = self.server.state
+        with st.lock:
+            i = st.resolve(name)
+            if i in st.deleted or i not in st.list_extra:
+                return None
+            return st.listed().get(i)
+
+    def record_obj(self, r):
+        o = {"object": "user", "id": r["id"], "username": r["username"],
+             "email": r["email"], "state": r["state"], "name": r["name"],
+             "custom": dict(r["custom"] or {}),
+             "created_at": r["created_at"]}
+        if "reference" in r:
+            o["reference"] = r["reference"]
+        if self.api_version == 1:
+            o["user_type"] = r["user_type"]
+            o["realm_id"] = REALM
+            if r["email_verified"]:
+                o["email_verification"] = "verified"
+        else:
+            o["email_verified"] = bool(r["email_verified"])
+        return o
+
+    def memb_objs(self, r):
+        return [{"object": "membership",
+                 "id": "mb_" + o[4:] + "_" + r["id"][4:], "org_id": o,
+                 "user_id": r["id"], "permissions": list(p),
+                 "expires_at": None} for o, _, p in r["memberships"]]
+
+    def list_page(self, kind):
+        st = self.server.state
+        try:
+            limit = int((self.query.get("max_results") or ["100"])[0])
+        except ValueError:
+            return self.send_error_body(422, "bad max_results")
+        limit = max(1, min(limit, 1000))
+        after = (self.query.get("after") or [None])[0]
+        with st.lock:
+            if st.list_cache is None:	# dropped by every /_control
+                recs = st.listed()
+                mids = sorted(("mb_" + o[4:] + "_" + i[4:], i, n)
+                              for i, r in recs.items()
+                              for n, (o, _, _) in enumerate(r["memberships"]))
+                st.list_cache = (recs, sorted(recs), mids,
+                                 [x[0] for x in mids])
+            st.page_no[kind] = 1 if after is None else st.page_no[kind] + 1
+            page = st.page_no[kind]
+            fail = st.fail_page
+            if fail and fail.get("list", "users") == kind and \
+                    int(fail.get("page", 1)) == page and fail["times"] > 0:
+                fail["times"] -= 1
+                fail = dict(fail)
+            else:
+                fail = None
+            recs, ukeys, mids, mkeys = st.list_cache
+        # Only the page's own objects are built: 10 000 users stay cheap.
+        if kind == "users":
+            keys = ukeys
+            build = lambda k: self.record_obj(recs[k])
+        else:
+            keys = mkeys
+            build = lambda k: self.memb_objs(
+                recs[mids[bisect.bisect_left(keys, k)][1]])[
+                    mids[bisect.bisect_left(keys, k)][2]]
+        start = 0 if after is None else bisect.bisect_right(keys, after)
+        coll = [build(k) for k in keys[start:start + limit]]
+        more = len(keys) > start + limit
+        first = [build(k) for k in keys[:limit]]
+        if fail is not None:
+            k = fail.get("kind", "500")
+            if k == "500":
+                return self.send_error_body(500, "Status 500 from the mock")
+            if k == "429":
+                return self.send_json(429, {"errors": ["Rate limited"]}, [
+                    ("Retry-After", str(fail.get("retry_after", 1)))])
+            if k == "badjson":
+                return self.send_body(200, b'{"collection": [')
+            if k == "malformed":
+                return self.send_json(200, {"collection": {"x": 1},
+                                            "more_results": False})
+            if k == "noprogress":
+                return self.send_json(200, {"collection": first,
+                                            "more_results": True})
+            if k == "empty":
+                return self.send_json(200, {"collection": [],
+                                            "more_results": True})
+        self.send_json(200, {"collection": coll, "more_results": more})
 
     # -- behaviour chosen by name ---------------------------------------------
     def behave(self, name):
@@ -497,8 +699,10 @@ class Handler(BaseHTTPRequestHandler):
     # -- objects ------------------------------------------------------------
     def user_obj(self, key, token=None):
         u = USERS[key]
+        with self.server.state.lock:
+            state = self.server.state.user_state.get(u["id"], u["state"])
         o = {"object": "user", "id": u["id"], "username": u["username"],
-             "email": u["email"], "state": u["state"],
+             "email": u["email"], "state": state,
              "reference": u["reference"], "custom": dict(u["custom"]),
              "first_name": u["first_name"] or None,
              "last_name": u["last_name"] or None,
