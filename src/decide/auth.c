@@ -53,8 +53,12 @@ ask(struct ar_ctx *ctx, const char *text, char **reply)
 	r = ctx->prompt(ctx->prompt_arg, AR_PROMPT_ECHO_OFF, text, &ans);
 	if (r != AR_OK) {
 		ar_secure_free_str(ans);
+		/* sudo fails its conversation for long replies: say so. */
 		return ar_fail(ctx, r == AR_ERR_NOMEM ? r : AR_ERR_CONV,
-		    "conversation", "the conversation failed");
+		    "conversation", "the conversation failed%s",
+		    ctx->service != NULL && strcmp(ctx->service, "sudo") == 0 ?
+		    " (sudo refuses replies of 512 characters or more: an "
+		    "RS256 token is too long for sudo)" : "");
 	}
 	if (ans == NULL)
 		return ar_fail(ctx, AR_ERR_CONV, "conversation",
@@ -255,11 +259,14 @@ auth_password(struct ar_ctx *ctx, const struct ar_conf *conf,
 		    strlen(login.token), id)) != AR_OK) {
 			if (r == AR_ERR_AUTH) {
 				/* Our key and the realm disagree: not the
-				 * user's fault, and not a login. */
+				 * user's fault, and not a login.  A key the
+				 * JWKS does not (yet) hold is a rotation. */
 				const char *why = ctx->reason;
 
 				ar_ctx_clear_error(ctx);
-				r = ar_fail(ctx, AR_ERR_UNAVAIL, "bad_reply",
+				r = ar_fail(ctx, AR_ERR_UNAVAIL,
+				    why != NULL && strcmp(why, "unknown_kid") ==
+				    0 ? "unknown_kid" : "bad_reply",
 				    "api: returned token does not verify (%s)",
 				    why != NULL ? why : "unknown");
 			}
@@ -419,7 +426,22 @@ ar_auth_authenticate(struct ar_ctx *ctx, const struct ar_conf *conf,
 	r = AR_OK;
  out:
 	ar_secure_free_str(input);
-	ar_log_decision(ctx, r, method, id != NULL ? id->user_id : NULL);
+	/*
+	 * One outcome line per login: a refusal is logged here; a success
+	 * is logged by the account phase, which decides the rest.
+	 */
+	if (id != NULL) {
+		ctx->ar_name = id->username;
+		ctx->ar_session = id->session_id;
+	}
+	if (r != AR_OK)
+		ar_log_decision(ctx, r, method, id != NULL ? id->user_id :
+		    NULL);
+	else
+		ar_log(ctx, AR_LOG_DEBUG, "authenticated %s by %s; the account "
+		    "phase logs the outcome", id->user_id ? id->user_id : "-",
+		    method);
+	ctx->ar_name = ctx->ar_session = NULL;
 	if (r == AR_OK) {
 		*out = id;
 		id = NULL;	/* transferred */
@@ -466,7 +488,8 @@ ar_auth_account(struct ar_ctx *ctx, const struct ar_conf *conf,
 {
 	struct ar_identity fresh;
 	const struct ar_identity *id = prior;
-	const char *method = prior != NULL ? "session" : "lookup";
+	const char *method = prior != NULL && prior->source != NULL ?
+	    prior->source : "lookup";
 	int r = AR_ERR_INTERNAL;
 
 	memset(&fresh, 0, sizeof(fresh));
@@ -501,7 +524,8 @@ ar_auth_account(struct ar_ctx *ctx, const struct ar_conf *conf,
 	}
 	/* Fresh state from AuthRocket unless this handle just asked it. */
 	if (conf->api_url != NULL && (prior == NULL || !prior->have_state)) {
-		method = "api";
+		if (prior == NULL)
+			method = "api";
 		if ((r = account_lookup(ctx, conf, prior, &fresh)) != AR_OK)
 			goto out;
 		if ((r = need_memberships(ctx, conf, &fresh)) != AR_OK)
@@ -512,7 +536,14 @@ ar_auth_account(struct ar_ctx *ctx, const struct ar_conf *conf,
 		goto out;
 	r = AR_OK;
  out:
+	/* The outcome of the whole login, authentication included. */
+	if (id != NULL) {
+		ctx->ar_name = id->username;
+		ctx->ar_session = prior != NULL ? prior->session_id :
+		    id->session_id;
+	}
 	ar_log_decision(ctx, r, method, id != NULL ? id->user_id : NULL);
+	ctx->ar_name = ctx->ar_session = NULL;
 	ar_identity_clear(&fresh);
 	return r;
 }

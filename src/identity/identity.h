@@ -43,6 +43,8 @@ struct ar_identity {
 	size_t		 n_memb;
 
 	int64_t		 iat, exp, nbf;	/* 0 if absent */
+
+	int		 outcome_logged; /* the login's outcome line is out */
 };
 
 /* Release every member (not the struct itself); NULL-safe. */

@@ -10,6 +10,7 @@ import hostlib  # noqa: E402
 ALICE, BOB = hostlib.LOCAL["alice"], hostlib.LOCAL["bob"]
 # "su -" runs the su-l service, which includes su.
 AUTH = "pam_authrocket(su-l:auth): "
+ACCOUNT = "pam_authrocket(su-l:account): "
 PROMPT = "AuthRocket token: "
 
 
@@ -56,5 +57,5 @@ def test_su_to_own_account_with_own_token(t):
         status, out = h.su(ALICE, BOB, [(PROMPT, tok)])
         t.eq(status, 0, "su exit status; output %r" % out)
         t.contains(out, "ran-as-%s" % BOB, "the command ran as bob")
-        h.expect_log(t, mark, AUTH + "allow user=%s rhost=- method=token "
+        h.expect_log(t, mark, ACCOUNT + "allow user=%s rhost=- method=token "
                      "ar_user=usr_bob" % BOB)
