@@ -77,6 +77,43 @@ tell(struct ar_ctx *ctx, int style, const char *text)
 	ar_secure_free_str(unused);
 }
 
+/*
+ * Why a person who has proven who they are is refused, in their words.
+ * Only after proof: before it, every refusal looks the same.
+ */
+static const struct {
+	const char	*reason;
+	const char	*text;
+} explanations[] = {
+	{ "no_permission", "Access denied: your AuthRocket account does not "
+	    "hold the permission this host requires." },
+	{ "no_org", "Access denied: you are not a member of an AuthRocket "
+	    "organisation this host requires." },
+	{ "membership_expired", "Access denied: your AuthRocket membership "
+	    "that grants access here has expired." },
+	{ "inactive", "Access denied: your AuthRocket account is inactive." },
+	{ "not_human", "Access denied: this AuthRocket user is not a person "
+	    "and cannot log in." },
+};
+
+static void
+explain(struct ar_ctx *ctx, int r)
+{
+	const char *why = ctx->reason != NULL ? ctx->reason : "";
+	size_t i;
+
+	if (r == AR_ERR_UNAVAIL) {
+		tell(ctx, AR_PROMPT_ERROR, "AuthRocket could not be reached to "
+		    "confirm your access; try again later.");
+		return;
+	}
+	for (i = 0; i < sizeof(explanations) / sizeof(explanations[0]); i++)
+		if (strcmp(why, explanations[i].reason) == 0) {
+			tell(ctx, AR_PROMPT_ERROR, explanations[i].text);
+			return;
+		}
+}
+
 /* Pasted tokens often carry blanks or a newline around them. */
 static void
 trim_span(const char *s, size_t *off, size_t *len)
@@ -368,7 +405,7 @@ ar_auth_authenticate(struct ar_ctx *ctx, const struct ar_conf *conf,
 	const char *method = "-";
 	char *input = NULL;
 	size_t off, len;
-	int r = AR_ERR_INTERNAL;
+	int proven = 0, r = AR_ERR_INTERNAL;
 
 	if ((id = calloc(1, sizeof(*id))) == NULL) {
 		r = ar_fail(ctx, AR_ERR_NOMEM, "no_memory", "out of memory");
@@ -415,6 +452,7 @@ ar_auth_authenticate(struct ar_ctx *ctx, const struct ar_conf *conf,
 	input = NULL;
 	if (r != AR_OK)
 		goto out;
+	proven = 1;	/* the credential is AuthRocket's word for id */
 	if ((r = need_memberships(ctx, conf, id)) != AR_OK)
 		goto out;
 	if ((r = check_mapping(ctx, conf, id, AR_ERR_AUTH)) != AR_OK)
@@ -434,6 +472,8 @@ ar_auth_authenticate(struct ar_ctx *ctx, const struct ar_conf *conf,
 		ctx->ar_name = id->username;
 		ctx->ar_session = id->session_id;
 	}
+	if (r != AR_OK && proven)
+		explain(ctx, r);
 	if (r != AR_OK)
 		ar_log_decision(ctx, r, method, id != NULL ? id->user_id :
 		    NULL);
@@ -536,6 +576,9 @@ ar_auth_account(struct ar_ctx *ctx, const struct ar_conf *conf,
 		goto out;
 	r = AR_OK;
  out:
+	/* The person has logged in by some method: tell them why not. */
+	if (r != AR_OK)
+		explain(ctx, r);
 	/* The outcome of the whole login, authentication included. */
 	if (id != NULL) {
 		ctx->ar_name = id->username;

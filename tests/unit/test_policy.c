@@ -221,11 +221,12 @@ test_identity_orgs(void)
 	m[1].org_id = S("org_c");
 	CHECK_ID(&conf, &id, AR_OK, NULL);
 
-	/* Expiry: expires_at <= now does not count, 0 never expires. */
+	/* Expiry: expires_at <= now does not count (and says so), 0 never
+	 * expires. */
 	m[1].expires_at = NOW;
-	CHECK_ID(&conf, &id, AR_ERR_DENIED, "no_org");
+	CHECK_ID(&conf, &id, AR_ERR_DENIED, "membership_expired");
 	m[1].expires_at = NOW - 1;
-	CHECK_ID(&conf, &id, AR_ERR_DENIED, "no_org");
+	CHECK_ID(&conf, &id, AR_ERR_DENIED, "membership_expired");
 	m[1].expires_at = NOW + 1;
 	CHECK_ID(&conf, &id, AR_OK, NULL);
 	m[1].expires_at = 0;
@@ -281,7 +282,7 @@ test_identity_permissions(void)
 	m[1].perm = p_mixed;
 	CHECK_ID(&conf, &id, AR_OK, NULL);
 	m[1].expires_at = NOW;
-	CHECK_ID(&conf, &id, AR_ERR_DENIED, "no_permission");
+	CHECK_ID(&conf, &id, AR_ERR_DENIED, "membership_expired");
 	m[1].expires_at = NOW + 3600;
 	CHECK_ID(&conf, &id, AR_OK, NULL);
 	/* Only n_perm entries are looked at. */
@@ -330,9 +331,9 @@ test_identity_both(void)
 	CHECK_ID(&conf, &id, AR_OK, NULL);
 	/* ... unless that membership has expired. */
 	m[1].expires_at = NOW;
-	CHECK_ID(&conf, &id, AR_ERR_DENIED, "no_org");
+	CHECK_ID(&conf, &id, AR_ERR_DENIED, "membership_expired");
 	m[0].org_id = S("org_a");
-	CHECK_ID(&conf, &id, AR_ERR_DENIED, "no_permission");
+	CHECK_ID(&conf, &id, AR_ERR_DENIED, "membership_expired");
 	m[0].perm = p_sudo;
 	CHECK_ID(&conf, &id, AR_OK, NULL);
 }
