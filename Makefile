@@ -72,10 +72,12 @@ DEMO_PKGS := build-essential pkg-config libpam0g-dev libjwt-dev \
 	libpam-modules openssl ca-certificates python3
 DEB_PKGS := $(DEMO_PKGS) pamtester openssh-server openssh-client sshpass sudo \
 	valgrind mandoc clang libclang-rt-14-dev libnss-wrapper cppcheck
+# What "make package" needs besides DEB_PKGS.
+PKG_PKGS := debhelper dpkg-dev lintian fakeroot
 
 .PHONY: all check check-run check-asan check-unprivileged unit deps deps-demo \
 	install uninstall demo demo-run bench fuzz clean lint tools package \
-	package-test
+	package-test deps-package
 
 all: $(PROGS)
 
@@ -187,6 +189,9 @@ deps:
 
 deps-demo:
 	$(call install_pkgs,$(DEMO_PKGS))
+
+deps-package:
+	$(call install_pkgs,$(DEB_PKGS) $(PKG_PKGS))
 
 demo: deps-demo
 	@$(MAKE) --no-print-directory demo-run

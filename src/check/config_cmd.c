@@ -178,7 +178,10 @@ cmd_config(struct out *o, struct ar_ctx *ctx, struct ar_conf *conf,
 		rc = worse(rc, check_ca_file(o, ctx, conf->ca_file));
 	if (conf->ca_dir != NULL)
 		rc = worse(rc, check_path(o, "ca_dir", conf->ca_dir, 1));
-	rc = worse(rc, check_path(o, "helper", conf->helper, 0));
+	/* The helper makes every HTTPS request: needed for the API and JWKS. */
+	if (conf->api_url != NULL || (conf->jwt_key == NULL &&
+	    conf->jwks_url != NULL))
+		rc = worse(rc, check_path(o, "helper", conf->helper, 0));
 	rc = worse(rc, check_values(o, conf));
 	put(o, "verdict", rc == EXIT_OK ? "ok" : rc == EXIT_FAILED ?
 	    "check failed" : "configuration error");

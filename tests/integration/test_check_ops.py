@@ -191,3 +191,13 @@ def test_password_command(t):
     t.eq(obj.get("reason"), "auth_failed", "reason")
     rc, obj = check(t, conf, "password", "dave", input="pw-dave\n")
     t.eq(rc, 1, "inactive user refused: %r" % obj)
+
+
+def test_config_helper_checked_when_needed(t):
+    missing = t.tmp / "no-helper"
+    rc, obj = check(t, api_conf(t, helper=missing), "config")
+    t.eq(rc, 2, "API configured, helper missing: %r" % obj)
+    t.contains(problems(obj), "helper", "names the helper")
+    rc, obj = check(t, t.conf(name="tok.conf", helper=missing,
+                              jwt_key_file=t.env.keys["hs"]), "config")
+    t.eq(rc, 0, "token-only configuration needs no helper: %r" % obj)
