@@ -94,12 +94,27 @@ prompt_tty(void *arg, int style, const char *text, char **reply)
 	return AR_OK;
 }
 
+/* Print a login's verdict and identity or hint; returns the exit status. */
+static int
+report_login(struct out *o, struct ar_ctx *ctx, const struct ar_conf *conf,
+    int r, const struct ar_identity *id)
+{
+	put_result(o, ctx, r);
+	if (r == AR_OK)
+		put_identity(o, id);
+	else
+		hint_after_failure(o, ctx, conf);
+	if (r == AR_ERR_CONFIG)
+		return EXIT_USAGE;
+	return r == AR_OK ? EXIT_OK : EXIT_FAILED;
+}
+
 int
 cmd_token(struct out *o, struct ar_ctx *ctx, struct ar_conf *conf,
     char **argv)
 {
 	struct ar_identity *id = NULL;
-	int r;
+	int r, rc;
 
 	ctx->user = argv[0];
 	ctx->prompt = prompt_stdin;
@@ -109,17 +124,10 @@ cmd_token(struct out *o, struct ar_ctx *ctx, struct ar_conf *conf,
 	/* This command never sends what it reads anywhere but the parser. */
 	conf->mode = AR_MODE_TOKEN;
 	r = ar_auth_authenticate(ctx, conf, &id);
-	put_result(o, ctx, r);
-	if (r == AR_OK) {
-		put(o, "local_user", argv[0]);
-		put_identity(o, id);
-	} else {
-		hint_after_failure(o, ctx, conf);
-	}
+	put(o, "local_user", argv[0]);
+	rc = report_login(o, ctx, conf, r, id);
 	ar_identity_free(id);
-	if (r == AR_ERR_CONFIG)
-		return EXIT_USAGE;
-	return r == AR_OK ? EXIT_OK : EXIT_FAILED;
+	return rc;
 }
 
 /* A whole login: the authentication flow, then the account phase. */
@@ -128,7 +136,7 @@ cmd_password(struct out *o, struct ar_ctx *ctx, struct ar_conf *conf,
     char **argv)
 {
 	struct ar_identity *id = NULL;
-	int r;
+	int r, rc;
 
 	ctx->user = argv[0];
 	ctx->prompt = prompt_tty;
@@ -141,15 +149,9 @@ cmd_password(struct out *o, struct ar_ctx *ctx, struct ar_conf *conf,
 	}
 	put(o, "local_user", argv[0]);
 	put(o, "phase", ctx->phase);
-	put_result(o, ctx, r);
-	if (r == AR_OK)
-		put_identity(o, id);
-	else
-		hint_after_failure(o, ctx, conf);
+	rc = report_login(o, ctx, conf, r, id);
 	ar_identity_free(id);
-	if (r == AR_ERR_CONFIG)
-		return EXIT_USAGE;
-	return r == AR_OK ? EXIT_OK : EXIT_FAILED;
+	return rc;
 }
 
 int

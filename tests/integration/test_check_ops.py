@@ -29,14 +29,8 @@ def problems(obj):
 
 
 def api_conf(t, name="api.conf", **kw):
-    m = t.env.mock
-    kw.setdefault("api_url", m.url(1))
-    kw.setdefault("api_key", "ko_testkey")
-    kw.setdefault("realm_id", "rl_test")
-    kw.setdefault("ca_file", t.env.ca_file)
     kw.setdefault("jwt_key_file", t.env.keys["hs"])
-    kw.setdefault("timeout", 5)
-    return t.conf(name=name, **kw)
+    return t.api_conf(name=name, **kw)
 
 
 def test_version_and_help(t):

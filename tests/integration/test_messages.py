@@ -5,14 +5,8 @@ OK, AUTH, DENIED = "PAM_SUCCESS", "PAM_AUTH_ERR", "PAM_PERM_DENIED"
 
 
 def api_conf(t, name="api.conf", **kw):
-    m = t.env.mock
-    kw.setdefault("api_url", m.url(1))
-    kw.setdefault("api_key", "ko_testkey")
-    kw.setdefault("realm_id", "rl_test")
-    kw.setdefault("ca_file", t.env.ca_file)
     kw.setdefault("jwt_key_file", t.env.keys["hs"])
-    kw.setdefault("timeout", 5)
-    return t.conf(name=name, **kw)
+    return t.api_conf(name=name, **kw)
 
 
 def errors(r):

@@ -18,13 +18,7 @@ def outcomes(log):
 
 
 def api_conf(t, v=1, name="api.conf", **kw):
-    m = t.env.mock
-    kw.setdefault("api_url", m.url(v))
-    kw.setdefault("api_key", "ko_testkey" if v == 1 else "ks_testkey")
-    kw.setdefault("realm_id", "rl_test")
-    kw.setdefault("ca_file", t.env.ca_file)
-    kw.setdefault("timeout", 5)
-    return t.conf(name=name, **kw)
+    return t.api_conf(v=v, name=name, **kw)
 
 
 def test_token_login_one_line_from_account(t):
