@@ -29,7 +29,7 @@ for p in libpam-authrocket libnss-authrocket; do
 done
 # Files the packages would take over must not exist outside dpkg's
 # knowledge (an earlier "make install"): dpkg would replace, then delete them.
-for f in $(dpkg -c "$pam" "$nss" | awk '$1 !~ /^d/ {print substr($6, 2)}'); do
+for f in $( (dpkg -c "$pam"; dpkg -c "$nss") | awk '$1 !~ /^d/ {print substr($6, 2)}'); do
 	if [ -e "$f" ]; then
 		echo "package-install: 0 passed, 0 failed, 1 skipped ($f exists)"
 		exit 0
