@@ -120,3 +120,13 @@ def test_password_login_token_with_unknown_kid(t):
     t.eq(r.auth, UNAVAIL, "not a login, not the user's fault")
     t.contains(r.log, "reason=unknown_kid", "key rotation named")
 
+
+
+def test_failed_conversation_under_sudo_names_the_limit(t):
+    conf = t.conf(jwt_key_file=t.env.keys["hs"], realm_id="rl_test")
+    r = t.pam("alice", [], conf, service="sudo", phases=("auth",))
+    t.eq(r.auth, "PAM_CONV_ERR", "no reply")
+    t.contains(r.log, "reason=conversation", "reason")
+    t.contains(r.log, "512 characters", "names sudo's limit")
+    r = t.pam("alice", [], conf, service="sshd", phases=("auth",))
+    t.absent(r.log, "512 characters", "only under sudo")
