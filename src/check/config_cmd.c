@@ -133,8 +133,8 @@ describe_key(struct out *o, struct ar_ctx *ctx, struct ar_conf *conf)
 	struct ar_key key;
 
 	if (conf->jwt_key == NULL) {
-		put(o, "jwt_key", conf->jwks_url ? "from JWKS (authrocket-check "
-		    "jwks fetches it)" : "none");
+		put(o, "jwt_key", conf->jwks_url ?
+		    "from JWKS (authrocket-check jwks fetches it)" : "none");
 		return EXIT_OK;
 	}
 	memset(&key, 0, sizeof(key));

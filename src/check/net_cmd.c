@@ -152,8 +152,8 @@ cmd_jwks(struct out *o, struct ar_ctx *ctx, struct ar_conf *conf,
 	if (ar_api_fetch(ctx, conf, conf->jwks_url, &doc, &len) != AR_OK) {
 		put(o, "reason", ctx->reason);
 		put(o, "detail", ctx->detail);
-		problem(o, "the JWKS could not be fetched: check loginrocket_url "
-		    "(the realm's LoginRocket address, e.g. "
+		problem(o, "the JWKS could not be fetched: check "
+		    "loginrocket_url (the realm's LoginRocket address, e.g. "
 		    "https://NAME.e2.loginrocket.com) or jwks_url, and that "
 		    "this host reaches it");
 		put(o, "verdict", "failed");

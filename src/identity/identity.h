@@ -44,7 +44,7 @@ struct ar_identity {
 
 	int64_t		 iat, exp, nbf;	/* 0 if absent */
 
-	int		 outcome_logged; /* the login's outcome line is out */
+	int		 outcome_logged; /* its outcome line is written */
 };
 
 /* Release every member (not the struct itself); NULL-safe. */
