@@ -72,9 +72,12 @@ DEMO_PKGS := build-essential pkg-config libpam0g-dev libjwt-dev \
 	libpam-modules openssl ca-certificates python3
 DEB_PKGS := $(DEMO_PKGS) pamtester openssh-server openssh-client sshpass sudo \
 	valgrind mandoc clang libclang-rt-14-dev libnss-wrapper cppcheck
+# What "make package" needs besides DEB_PKGS.
+PKG_PKGS := debhelper dpkg-dev lintian fakeroot
 
-.PHONY: all check check-run check-asan unit deps deps-demo install uninstall demo demo-run \
-	bench fuzz clean lint tools
+.PHONY: all check check-run check-asan check-unprivileged unit deps deps-demo \
+	install uninstall demo demo-run bench fuzz clean lint tools package \
+	package-test deps-package
 
 all: $(PROGS)
 
@@ -186,6 +189,12 @@ check: deps
 check-run: all $(UNIT_BINS) $(TOOL_BINS) $(NSS_TEST) $(KEYS_TEST)
 	@B=$(B) PYTHON=$(PYTHON) bash tests/run-all
 
+# What a package build runs: no root needed, nothing installed, nothing
+# outside the build tree changed (unit tests, the integration suite with
+# users from nss_wrapper, the fuzz corpus replay; no host tests).
+check-unprivileged: all $(UNIT_BINS) $(TOOL_BINS)
+	@B=$(B) PYTHON=$(PYTHON) bash tests/run-all --unprivileged
+
 # The whole suite again with AddressSanitizer and UBSan, in its own tree.
 check-asan:
 	$(MAKE) B=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
@@ -209,6 +218,9 @@ deps:
 
 deps-demo:
 	$(call install_pkgs,$(DEMO_PKGS))
+
+deps-package:
+	$(call install_pkgs,$(DEB_PKGS) $(PKG_PKGS))
 
 demo: deps-demo
 	@$(MAKE) --no-print-directory demo-run
@@ -272,6 +284,17 @@ uninstall:
 		$(MAN8:man/%=$(DESTDIR)$(MANDIR)/man8/%) \
 		$(MAN5:man/%=$(DESTDIR)$(MANDIR)/man5/%)
 	-rmdir $(DESTDIR)$(LIBEXECDIR) 2>/dev/null
+
+# The Debian packages, built from a copy of the tree under $(B)/package
+# (dpkg-buildpackage writes beside the source), then checked: contents and
+# lintian.  "make package-test" (root) also installs and removes them.
+PKG_DIR	:= $(B)/package
+package:
+	@B=$(B) bash tests/package/build.sh
+
+package-test: package
+	@flock -w 1800 /run/lock/pam_authrocket-host-tests \
+		env B=$(B) bash tests/package/install-test.sh
 
 lint:
 	@for m in man/*.[58]; do mandoc -Tlint -W warning $$m || exit 1; done

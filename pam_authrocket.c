@@ -3,6 +3,7 @@
  * the user through the conversation, call the library and translate its
  * one result into one PAM code.  No policy, parsing or network here.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
@@ -37,6 +38,19 @@ static void
 log_sink(void *arg, int prio, const char *line)
 {
 	pam_syslog((pam_handle_t *)arg, prio, "%s", line);
+}
+
+/* At pam_end libpam names no module: the line names this one itself. */
+static void
+log_sink_end(void *arg, int prio, const char *line)
+{
+	const void *svc = NULL;
+
+	if (pam_get_item(arg, PAM_SERVICE, &svc) != PAM_SUCCESS ||
+	    svc == NULL)
+		svc = "-";
+	pam_syslog((pam_handle_t *)arg, prio, "pam_authrocket(%s:auth): %s",
+	    (const char *)svc, line);
 }
 
 static int
@@ -113,12 +127,42 @@ pam_code(int r, enum phase phase)
 	}
 }
 
+/*
+ * A successful authentication's outcome line is written by the account
+ * phase.  When this module's account phase never ran (a stack with only
+ * the auth line, or another module refused first), it is written here, at
+ * pam_end, from the application's final status.  Not for a replaced
+ * identity, nor in a process that ends the handle silently (a child after
+ * fork).
+ */
 static void
 cleanup_identity(pam_handle_t *pamh, void *data, int status)
 {
-	(void)pamh;
-	(void)status;
-	ar_identity_free(data);
+	struct ar_identity *id = data;
+	struct ar_ctx ctx;
+	const void *item;
+
+	if (id != NULL && !id->outcome_logged &&
+	    (status & (PAM_DATA_REPLACE | PAM_DATA_SILENT)) == 0) {
+		ar_ctx_init(&ctx, "auth");
+		ctx.log = log_sink_end;
+		ctx.log_arg = pamh;
+		if (pam_get_item(pamh, PAM_SERVICE, &item) == PAM_SUCCESS)
+			ctx.service = item;
+		if (pam_get_item(pamh, PAM_RHOST, &item) == PAM_SUCCESS)
+			ctx.rhost = item;
+		if (pam_get_item(pamh, PAM_USER, &item) == PAM_SUCCESS)
+			ctx.user = item;
+		ctx.ar_name = id->username;
+		ctx.ar_session = id->session_id;
+		if (status != PAM_SUCCESS)
+			(void)ar_fail(&ctx, AR_ERR_DENIED, "stack_refused",
+			    "authenticated, then refused by the stack (%d)",
+			    status);
+		ar_log_decision(&ctx, status == PAM_SUCCESS ? AR_OK :
+		    AR_ERR_DENIED, id->source, id->user_id);
+	}
+	ar_identity_free(id);
 }
 
 static void
@@ -258,6 +302,9 @@ pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	    pam_get_data(pamh, DATA_IDENTITY, &data) == PAM_SUCCESS)
 		prior = data;
 	r = ar_auth_account(&ctx, &conf, prior);
+	/* The outcome line is out; the identity is this module's own. */
+	if (prior != NULL)
+		((struct ar_identity *)(uintptr_t)prior)->outcome_logged = 1;
 	ar_conf_free(&conf);
 	return pam_code(r, PHASE_ACCOUNT);
 }

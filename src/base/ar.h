@@ -112,6 +112,10 @@ struct ar_ctx {
 	const char	*authtok;
 	ar_store_fn	*store_authtok;	/* may be NULL: nothing stored */
 	void		*store_arg;
+
+	/* Who the login is about, for the outcome line; borrowed, or NULL. */
+	const char	*ar_name;	/* AuthRocket username */
+	const char	*ar_session;	/* AuthRocket session id */
 };
 
 /*
@@ -152,10 +156,13 @@ void	ar_log(struct ar_ctx *ctx, int prio, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 
 /*
- * Log the decision line of DESIGN §7:
- *   "allow user=U rhost=H method=M ar_user=usr_..."   (r == AR_OK)
- *   "deny user=U rhost=H method=M reason=R"            (otherwise)
- * Names are escaped; a missing value is shown as "-".
+ * Log the outcome line of a login (one per login, see auth.c):
+ *   "allow user=U rhost=H method=M ar_user=I ar_name=N session=S service=V"
+ *   "deny user=U rhost=H method=M reason=R ar_user=I ..."      (refused)
+ *   "unavailable user=U rhost=H method=M reason=R ..."  (AR_ERR_UNAVAIL:
+ *   AuthRocket could not decide; the stack may fall through)
+ * ar_name and session come from ctx->ar_name and ctx->ar_session.  Names
+ * are escaped; a missing value is shown as "-".
  */
 void	ar_log_decision(struct ar_ctx *ctx, int r, const char *method,
 	    const char *ar_user_id);

@@ -148,38 +148,62 @@ esc_or_dash(char *buf, size_t n, const char *s)
 	return escape_set(buf, n, s, strlen(s), " =\"");
 }
 
+/* The verb of the outcome line, and its priority. */
+static const char *
+outcome(int r, int *prio)
+{
+	switch (r) {
+	case AR_OK:
+		*prio = AR_LOG_INFO;
+		return "allow";
+	case AR_ERR_UNAVAIL:
+		*prio = AR_LOG_WARNING;
+		return "unavailable";
+	case AR_ERR_AUTH:
+	case AR_ERR_DENIED:
+	case AR_ERR_USER_UNKNOWN:
+		*prio = AR_LOG_NOTICE;
+		return "deny";
+	default:
+		*prio = AR_LOG_ERR;
+		return "deny";
+	}
+}
+
 void
 ar_log_decision(struct ar_ctx *ctx, int r, const char *method,
     const char *ar_user_id)
 {
-	char ubuf[4 * 64], hbuf[256], ibuf[128], line[1024];
-	const char *user, *rhost, *uid;
+	char ubuf[4 * 64], hbuf[256], ibuf[128], nbuf[4 * 64], sbuf[128],
+	    vbuf[128], why[96], line[1280];
+	const char *verb;
+	int prio;
 
-	user = esc_or_dash(ubuf, sizeof(ubuf), ctx->user);
-	rhost = esc_or_dash(hbuf, sizeof(hbuf), ctx->rhost);
-	uid = esc_or_dash(ibuf, sizeof(ibuf), ar_user_id);
-	if (method == NULL)
-		method = "-";
-	if (r == AR_OK) {
-		snprintf(line, sizeof(line),
-		    "allow user=%s rhost=%s method=%s ar_user=%s", user, rhost,
-		    method, uid);
-		emit(ctx, AR_LOG_INFO, line);
-		return;
-	}
-	snprintf(line, sizeof(line), "deny user=%s rhost=%s method=%s "
-	    "reason=%s%s%s", user, rhost, method,
-	    ctx->reason ? ctx->reason : ar_result_str(r),
-	    ar_user_id ? " ar_user=" : "", ar_user_id ? uid : "");
-	emit(ctx, r == AR_ERR_AUTH || r == AR_ERR_DENIED ||
-	    r == AR_ERR_USER_UNKNOWN ? AR_LOG_NOTICE : AR_LOG_ERR, line);
+	verb = outcome(r, &prio);
+	why[0] = '\0';
+	if (r != AR_OK)
+		snprintf(why, sizeof(why), " reason=%s",
+		    ctx->reason ? ctx->reason : ar_result_str(r));
+	snprintf(line, sizeof(line), "%s user=%s rhost=%s method=%s%s "
+	    "ar_user=%s ar_name=%s session=%s service=%s", verb,
+	    esc_or_dash(ubuf, sizeof(ubuf), ctx->user),
+	    esc_or_dash(hbuf, sizeof(hbuf), ctx->rhost),
+	    method != NULL ? method : "-", why,
+	    esc_or_dash(ibuf, sizeof(ibuf), ar_user_id),
+	    esc_or_dash(nbuf, sizeof(nbuf), ctx->ar_name),
+	    esc_or_dash(sbuf, sizeof(sbuf), ctx->ar_session),
+	    esc_or_dash(vbuf, sizeof(vbuf), ctx->service));
+	emit(ctx, prio, line);
 	/*
-	 * The detail is escaped already (ar_fail); a configuration error is
-	 * the administrator's to fix, so its detail is always logged.
+	 * The detail is escaped already (ar_fail).  A configuration error is
+	 * the administrator's to fix and a failed conversation names the
+	 * host's limit, so their detail is always logged.
 	 */
-	if (ctx->detail[0] != '\0' && (r == AR_ERR_CONFIG || ctx->debug)) {
+	if (ctx->detail[0] != '\0' && (r == AR_ERR_CONFIG || r == AR_ERR_CONV ||
+	    ctx->debug)) {
 		snprintf(line, sizeof(line), "detail: %s", ctx->detail);
-		emit(ctx, r == AR_ERR_CONFIG ? AR_LOG_ERR : AR_LOG_DEBUG, line);
+		emit(ctx, r == AR_ERR_CONFIG ? AR_LOG_ERR : r == AR_ERR_CONV ?
+		    AR_LOG_NOTICE : AR_LOG_DEBUG, line);
 	}
 }
 

@@ -33,7 +33,7 @@ fail_open(struct ar_ctx *ctx, const char *path, int err)
 		return ar_fail(ctx, AR_ERR_CONFIG, "config",
 		    "conf: %s: permission denied", path);
 	case ENOMEM:
-		return ar_fail(ctx, AR_ERR_NOMEM, "nomem",
+		return ar_fail(ctx, AR_ERR_NOMEM, "no_memory",
 		    "conf: %s: out of memory", path);
 	default:
 		return ar_fail(ctx, AR_ERR_CONFIG, "config",
@@ -161,7 +161,7 @@ ar_file_read_mode(struct ar_ctx *ctx, const char *path, int kind,
 
 	/* Room for the size seen plus one byte to notice growth. */
 	if (grow(&buf, &cap, 0, (size_t)st.st_size + 1) != AR_OK) {
-		r = ar_fail(ctx, AR_ERR_NOMEM, "nomem",
+		r = ar_fail(ctx, AR_ERR_NOMEM, "no_memory",
 		    "conf: %s: out of memory", path);
 		goto out;
 	}
@@ -176,7 +176,7 @@ ar_file_read_mode(struct ar_ctx *ctx, const char *path, int kind,
 			}
 			if (grow(&buf, &cap, used, cap > max / 2 ?
 			    max + 1 : cap * 2) != AR_OK) {
-				r = ar_fail(ctx, AR_ERR_NOMEM, "nomem",
+				r = ar_fail(ctx, AR_ERR_NOMEM, "no_memory",
 				    "conf: %s: out of memory", path);
 				goto out;
 			}
@@ -206,7 +206,7 @@ ar_file_read_mode(struct ar_ctx *ctx, const char *path, int kind,
 		goto out;
 	}
 	if (used == cap && grow(&buf, &cap, used, used + 1) != AR_OK) {
-		r = ar_fail(ctx, AR_ERR_NOMEM, "nomem",
+		r = ar_fail(ctx, AR_ERR_NOMEM, "no_memory",
 		    "conf: %s: out of memory", path);
 		goto out;
 	}
@@ -306,7 +306,7 @@ ar_dir_check(struct ar_ctx *ctx, const char *path)
 		goto out;
 	r = AR_ERR_INTERNAL;
 	if ((d = fdopendir(fd)) == NULL) {
-		r = errno == ENOMEM ? ar_fail(ctx, AR_ERR_NOMEM, "nomem",
+		r = errno == ENOMEM ? ar_fail(ctx, AR_ERR_NOMEM, "no_memory",
 		    "conf: %s: out of memory", path) : fail_open(ctx, path,
 		    errno);
 		goto out;

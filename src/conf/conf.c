@@ -858,7 +858,7 @@ parse_file(struct ar_ctx *ctx, char *buf, struct sources *src)
 static int
 fail_nomem(struct ar_ctx *ctx)
 {
-	return ar_fail(ctx, AR_ERR_NOMEM, "nomem", "conf: out of memory");
+	return ar_fail(ctx, AR_ERR_NOMEM, "no_memory", "conf: out of memory");
 }
 
 /*

@@ -67,8 +67,12 @@ ask(struct ar_ctx *ctx, const char *text, char **reply)
 	r = ctx->prompt(ctx->prompt_arg, AR_PROMPT_ECHO_OFF, text, &ans);
 	if (r != AR_OK) {
 		ar_secure_free_str(ans);
+		/* sudo fails its conversation for long replies: say so. */
 		return ar_fail(ctx, r == AR_ERR_NOMEM ? r : AR_ERR_CONV,
-		    "conversation", "the conversation failed");
+		    "conversation", "the conversation failed%s",
+		    ctx->service != NULL && strcmp(ctx->service, "sudo") == 0 ?
+		    " (sudo refuses replies of 512 characters or more: an "
+		    "RS256 token is too long for sudo)" : "");
 	}
 	if (ans == NULL)
 		return ar_fail(ctx, AR_ERR_CONV, "conversation",
@@ -85,6 +89,43 @@ tell(struct ar_ctx *ctx, int style, const char *text)
 	if (ctx->prompt != NULL)
 		(void)ctx->prompt(ctx->prompt_arg, style, text, &unused);
 	ar_secure_free_str(unused);
+}
+
+/*
+ * Why a person who has proven who they are is refused, in their words.
+ * Only after proof: before it, every refusal looks the same.
+ */
+static const struct {
+	const char	*reason;
+	const char	*text;
+} explanations[] = {
+	{ "no_permission", "Access denied: your AuthRocket account does not "
+	    "hold the permission this host requires." },
+	{ "no_org", "Access denied: you are not a member of an AuthRocket "
+	    "organisation this host requires." },
+	{ "membership_expired", "Access denied: your AuthRocket membership "
+	    "that grants access here has expired." },
+	{ "inactive", "Access denied: your AuthRocket account is inactive." },
+	{ "not_human", "Access denied: this AuthRocket user is not a person "
+	    "and cannot log in." },
+};
+
+static void
+explain(struct ar_ctx *ctx, int r)
+{
+	const char *why = ctx->reason != NULL ? ctx->reason : "";
+	size_t i;
+
+	if (r == AR_ERR_UNAVAIL) {
+		tell(ctx, AR_PROMPT_ERROR, "AuthRocket could not be reached to "
+		    "confirm your access; try again later.");
+		return;
+	}
+	for (i = 0; i < sizeof(explanations) / sizeof(explanations[0]); i++)
+		if (strcmp(why, explanations[i].reason) == 0) {
+			tell(ctx, AR_PROMPT_ERROR, explanations[i].text);
+			return;
+		}
 }
 
 /* Pasted tokens often carry blanks or a newline around them. */
@@ -271,11 +312,14 @@ auth_password(struct ar_ctx *ctx, const struct ar_conf *conf,
 		    strlen(login.token), id)) != AR_OK) {
 			if (r == AR_ERR_AUTH) {
 				/* Our key and the realm disagree: not the
-				 * user's fault, and not a login. */
+				 * user's fault, and not a login.  A key the
+				 * JWKS does not (yet) hold is a rotation. */
 				const char *why = ctx->reason;
 
 				ar_ctx_clear_error(ctx);
-				r = ar_fail(ctx, AR_ERR_UNAVAIL, "bad_reply",
+				r = ar_fail(ctx, AR_ERR_UNAVAIL,
+				    why != NULL && strcmp(why, "unknown_kid") ==
+				    0 ? "unknown_kid" : "bad_reply",
 				    "api: returned token does not verify (%s)",
 				    why != NULL ? why : "unknown");
 			}
@@ -465,7 +509,7 @@ ar_auth_authenticate(struct ar_ctx *ctx, const struct ar_conf *conf,
 	const char *method = "-";
 	char *input = NULL, *dir_id = NULL;
 	size_t off, len;
-	int prompted = 0, r = AR_ERR_INTERNAL;
+	int prompted = 0, proven = 0, r = AR_ERR_INTERNAL;
 
 	if ((id = calloc(1, sizeof(*id))) == NULL) {
 		r = ar_fail(ctx, AR_ERR_NOMEM, "no_memory", "out of memory");
@@ -511,6 +555,7 @@ ar_auth_authenticate(struct ar_ctx *ctx, const struct ar_conf *conf,
 	input = NULL;
 	if (r != AR_OK)
 		goto out;
+	proven = 1;	/* the credential is AuthRocket's word for id */
 	if ((r = need_memberships(ctx, conf, id)) != AR_OK)
 		goto out;
 	if ((r = check_mapping(ctx, conf, id, AR_ERR_AUTH)) != AR_OK)
@@ -523,7 +568,24 @@ ar_auth_authenticate(struct ar_ctx *ctx, const struct ar_conf *conf,
  out:
 	ar_secure_free_str(input);
 	free(dir_id);
-	ar_log_decision(ctx, r, method, id != NULL ? id->user_id : NULL);
+	/*
+	 * One outcome line per login: a refusal is logged here; a success
+	 * is logged by the account phase, which decides the rest.
+	 */
+	if (id != NULL) {
+		ctx->ar_name = id->username;
+		ctx->ar_session = id->session_id;
+	}
+	if (r != AR_OK && proven)
+		explain(ctx, r);
+	if (r != AR_OK)
+		ar_log_decision(ctx, r, method, id != NULL ? id->user_id :
+		    NULL);
+	else
+		ar_log(ctx, AR_LOG_DEBUG, "authenticated %s by %s; the account "
+		    "phase logs the outcome", id->user_id ? id->user_id : "-",
+		    method);
+	ctx->ar_name = ctx->ar_session = NULL;
 	if (r == AR_OK) {
 		*out = id;
 		id = NULL;	/* transferred */
@@ -603,7 +665,8 @@ ar_auth_account(struct ar_ctx *ctx, const struct ar_conf *conf,
 {
 	struct ar_identity fresh, extra, view;
 	const struct ar_identity *id = prior;
-	const char *method = prior != NULL ? "session" : "lookup";
+	const char *method = prior != NULL && prior->source != NULL ?
+	    prior->source : "lookup";
 	char *dir_id = NULL;
 	int r = AR_ERR_INTERNAL;
 
@@ -656,7 +719,8 @@ ar_auth_account(struct ar_ctx *ctx, const struct ar_conf *conf,
 	}
 	/* Fresh state from AuthRocket unless this handle just asked it. */
 	if (conf->api_url != NULL && (prior == NULL || !prior->have_state)) {
-		method = "api";
+		if (prior == NULL)
+			method = "api";
 		if ((r = account_lookup(ctx, conf, prior, dir_id, &fresh)) !=
 		    AR_OK)
 			goto out;
@@ -676,7 +740,17 @@ ar_auth_account(struct ar_ctx *ctx, const struct ar_conf *conf,
 		goto out;
 	r = AR_OK;
  out:
+	/* The person has logged in by some method: tell them why not. */
+	if (r != AR_OK)
+		explain(ctx, r);
+	/* The outcome of the whole login, authentication included. */
+	if (id != NULL) {
+		ctx->ar_name = id->username;
+		ctx->ar_session = prior != NULL ? prior->session_id :
+		    id->session_id;
+	}
 	ar_log_decision(ctx, r, method, id != NULL ? id->user_id : NULL);
+	ctx->ar_name = ctx->ar_session = NULL;
 	ar_identity_clear(&fresh);
 	ar_identity_clear(&extra);
 	free(dir_id);

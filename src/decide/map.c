@@ -350,6 +350,24 @@ fail_unmapped(struct ar_ctx *ctx, const struct ar_conf *conf,
 }
 
 int
+ar_map_validate(struct ar_ctx *ctx, const struct ar_conf *conf,
+    size_t *entries)
+{
+	struct map_file mf;
+	int r;
+
+	*entries = 0;
+	if (conf->user_map_file == NULL)
+		return AR_OK;
+	memset(&mf, 0, sizeof(mf));
+	if ((r = map_load(ctx, conf->user_map_file, &mf)) != AR_OK)
+		return r;
+	*entries = mf.n;
+	map_free(&mf);
+	return AR_OK;
+}
+
+int
 ar_map_local_name(struct ar_ctx *ctx, const struct ar_conf *conf,
     const struct ar_identity *id, char **local)
 {

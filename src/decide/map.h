@@ -45,4 +45,12 @@ int	ar_map_local_name(struct ar_ctx *ctx, const struct ar_conf *conf,
 int	ar_map_remote_name(struct ar_ctx *ctx, const struct ar_conf *conf,
 	    const char *local, char **name);
 
+/*
+ * Read and check the whole user_map_file as a login would (file rules,
+ * every line, duplicates); *entries is the number of entries.  AR_OK
+ * without a map file.
+ */
+int	ar_map_validate(struct ar_ctx *ctx, const struct ar_conf *conf,
+	    size_t *entries);
+
 #endif /* AR_MAP_H */

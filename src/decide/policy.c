@@ -161,6 +161,7 @@ ar_policy_identity(struct ar_ctx *ctx, const struct ar_conf *conf,
 	const struct ar_membership *m;
 	const char *who;
 	int need_org, need_perm, org_seen = 0, found = 0, org_ok, perm_ok;
+	int expired_ok = 0;
 	size_t i;
 	int r = AR_ERR_INTERNAL;
 
@@ -192,22 +193,29 @@ ar_policy_identity(struct ar_ctx *ctx, const struct ar_conf *conf,
 	for (i = 0; (need_org || need_perm) && !found && i < id->n_memb;
 	    i++) {
 		m = &id->memb[i];
-		/*
-		 * Ended memberships grant nothing; "0" is the start of 1970,
-		 * not "never" (only has_expiry says whether it ends).
-		 */
-		if (m->has_expiry && m->expires_at <= (int64_t)ctx->now)
-			continue;
 		org_ok = !need_org || list_contains(&conf->require_org,
 		    m->org_id);
-		if (need_org && org_ok)
-			org_seen = 1;
 		perm_ok = !need_perm ||
 		    memb_has_permission(m, &conf->require_permission);
+		/*
+		 * Ended memberships grant nothing; "0" is the start of 1970,
+		 * not "never" (only has_expiry says whether it ends).  One
+		 * that would have qualified is named as the reason.
+		 */
+		if (m->has_expiry && m->expires_at <= (int64_t)ctx->now) {
+			expired_ok |= org_ok && perm_ok;
+			continue;
+		}
+		if (need_org && org_ok)
+			org_seen = 1;
 		found = org_ok && perm_ok;
 	}
 	if ((need_org || need_perm) && !found) {
-		if (need_org && !org_seen)
+		if (expired_ok)
+			r = ar_fail(ctx, AR_ERR_DENIED, "membership_expired",
+			    "policy: the membership of %s that qualifies has "
+			    "expired", who);
+		else if (need_org && !org_seen)
 			r = ar_fail(ctx, AR_ERR_DENIED, "no_org",
 			    "policy: %s is in no required org", who);
 		else

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -201,6 +202,28 @@ encode_reply(const struct ar_helper_resp *resp, char **buf, size_t *len)
 	return r;
 }
 
+/*
+ * The module starts the helper with no arguments; --version and --help are
+ * for the person who runs it by hand.  Returns -1 to go on, or the exit
+ * status.
+ */
+static int
+command_line(int argc, char **argv)
+{
+	if (argc <= 1)
+		return -1;
+	if (argc == 2 && strcmp(argv[1], "--version") == 0) {
+		printf("authrocket-helper %s\n", AR_VERSION);
+		return 0;
+	}
+	fprintf(argc == 2 && strcmp(argv[1], "--help") == 0 ? stdout : stderr,
+	    "usage: authrocket-helper [--version | --help]\n"
+	    "pam_authrocket's HTTPS helper: it reads one request on stdin "
+	    "and writes\none reply on stdout.  The module starts it; "
+	    "there is nothing to configure.\n");
+	return argc == 2 && strcmp(argv[1], "--help") == 0 ? 0 : 2;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -211,8 +234,10 @@ main(int argc, char **argv)
 	char *in = NULL, *out = NULL;
 	size_t inlen = 0, outlen = 0;
 	const char *bad;
-	int ok = 0;
+	int ok = 0, rc;
 
+	if ((rc = command_line(argc, argv)) >= 0)
+		return rc;
 	/*
 	 * The module already starts us with an empty environment; clearing
 	 * it again keeps SSLKEYLOGFILE, *_proxy, OPENSSL_CONF and friends

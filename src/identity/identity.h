@@ -49,6 +49,8 @@ struct ar_identity {
 	size_t		 n_memb;
 
 	int64_t		 iat, exp, nbf;	/* 0 if absent */
+
+	int		 outcome_logged; /* its outcome line is written */
 };
 
 /* Release every member (not the struct itself); NULL-safe. */

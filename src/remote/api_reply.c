@@ -84,6 +84,14 @@ ar_api_parse_status(struct ar_ctx *ctx, const struct ar_conf *conf,
 			return ar_fail(ctx, AR_ERR_AUTH,
 			    kind == AR_API_CODE ? "bad_code" : "auth_failed",
 			    "api: %s: %ld: %s", what, status, text);
+	} else if (status == 404 && strcasestr(text, "realm not found") !=
+	    NULL) {
+		/* Not the user's fault: this host names a realm the key
+		 * does not know. */
+		ar_log(ctx, AR_LOG_ERR, "api: realm not found (404): check "
+		    "realm_id");
+		return ar_fail(ctx, AR_ERR_CONFIG, "realm_not_found",
+		    "api: %s: 404: %s", what, text);
 	} else if (status == 404) {
 		if (kind == AR_API_LOGIN || kind == AR_API_USER)
 			return ar_fail(ctx, AR_ERR_USER_UNKNOWN, "unknown_user",

@@ -29,7 +29,7 @@ def test_ssh_password_hs256_token(t):
         mark = h.log_mark()
         r = s.ssh(ALICE, "password", secret=tok)
         s.allowed(t, r, ALICE)
-        h.expect_log(t, mark, AUTH + "allow user=%s" % ALICE,
+        h.expect_log(t, mark, ACCOUNT + "allow user=%s" % ALICE,
                      "rhost=127.0.0.1", "method=token", "ar_user=usr_alice")
         h.expect_log(t, mark, ACCOUNT + "allow user=%s" % ALICE)
 
@@ -46,7 +46,7 @@ def test_ssh_kbdint_rs256_token(t):
         s.allowed(t, r, ALICE)
         t.eq(len(r.prompts), 1, "prompts %r" % r.prompts)
         t.contains(r.prompts[0], "AuthRocket token: ", "the module's prompt")
-        h.expect_log(t, mark, AUTH + "allow user=%s" % ALICE, "method=token")
+        h.expect_log(t, mark, ACCOUNT + "allow user=%s" % ALICE, "method=token")
 
 
 def test_ssh_kbdint_password_and_totp(t):
@@ -65,7 +65,7 @@ def test_ssh_kbdint_password_and_totp(t):
         t.eq(paths[:2], [("POST", "/v1/users/carol/authenticate"),
                          ("POST", "/v1/users/carol/authenticate_code")],
              "requests to AuthRocket")
-        h.expect_log(t, mark, AUTH + "allow user=%s" % CAROL,
+        h.expect_log(t, mark, ACCOUNT + "allow user=%s" % CAROL,
                      "method=password", "ar_user=usr_carol")
 
 

@@ -61,5 +61,7 @@ def test_su_to_own_account_with_own_token(t):
         status, out = h.su(ALICE, BOB, [(PROMPT, tok)])
         t.eq(status, 0, "su exit status; output %r" % out)
         t.contains(out, "ran-as-%s" % BOB, "the command ran as bob")
+        # The stack has only the module's auth line: the outcome line is
+        # written when su ends the PAM transaction.
         h.expect_log(t, mark, AUTH + "allow user=%s rhost=- method=token "
                      "ar_user=usr_bob" % BOB)

@@ -48,7 +48,7 @@ def test_sudo_hs256_token(t):
         r = h.sudo(ALICE, tok)
         sudo_ok(t, r, "token")
         # sudo sets no PAM_RHOST: the field reads "-".
-        h.expect_log(t, mark, AUTH + "allow user=%s rhost=- method=token "
+        h.expect_log(t, mark, ACCOUNT + "allow user=%s rhost=- method=token "
                      "ar_user=usr_alice" % ALICE)
         h.expect_log(t, mark, ACCOUNT + "allow user=%s" % ALICE)
 
@@ -93,7 +93,7 @@ def test_sudo_password_mode(t):
         paths = [(q["method"], q["path"]) for q in t.env.mock.requests()]
         t.eq(paths, [("POST", "/v1/users/alice/authenticate")],
              "the password went to AuthRocket as alice, once")
-        h.expect_log(t, mark, AUTH + "allow user=%s" % ALICE,
+        h.expect_log(t, mark, ACCOUNT + "allow user=%s" % ALICE,
                      "method=password", "ar_user=usr_alice")
 
 

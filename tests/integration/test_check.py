@@ -78,5 +78,5 @@ def test_user_and_api_commands(t):
     rc, obj = check_json(t, down, "api")
     t.eq(rc, 1, "api down")
     rc, obj = check_json(t, hs_conf(t, name="h.conf"), "user", "alice")
-    t.eq(rc, 0, "nothing to check without api_url")
+    t.eq(rc, 1, "nothing to check without api_url (the page says 1)")
     t.eq(obj["verdict"], "nothing to check", "verdict")

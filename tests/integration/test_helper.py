@@ -5,12 +5,18 @@ log taken from the environment, headers and body passed through exactly)."""
 import email.utils
 import json
 import os
+import re
 import socket
 import subprocess
 import time
 
+from artest import ROOT
+
 API_KEY = "ko_testkey"          # the mock's default v1 key
-UA = "pam_authrocket/1.0.0"
+# The version has one home, the library's header; the User-Agent follows it.
+VERSION = re.search(r'#define AR_VERSION\s+"([^"]+)"',
+                    (ROOT / "src/base/ar.h").read_text()).group(1)
+UA = "pam_authrocket/" + VERSION
 
 
 # -- the framing of src/proto.h, in Python ----------------------------------

@@ -328,6 +328,15 @@ class T:
             lines.append("%s = %s" % (k, v))
         return self.write(name, "\n".join(lines) + "\n", 0o600)
 
+    def api_conf(self, v=1, name="api.conf", **keys):
+        """A configuration for the mock's API (v1 or v2) and realm."""
+        keys.setdefault("api_url", self.env.mock.url(v))
+        keys.setdefault("api_key", "ko_testkey" if v == 1 else "ks_testkey")
+        keys.setdefault("realm_id", "rl_test")
+        keys.setdefault("ca_file", self.env.ca_file)
+        keys.setdefault("timeout", 5)
+        return self.conf(name=name, **keys)
+
     # -- tokens -------------------------------------------------------------
     def mint(self, alg, key_path, payload, header=None, extra=()):
         argv = [str(self.env.build / "tools/armint"), "--alg", alg,

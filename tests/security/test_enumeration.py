@@ -28,7 +28,9 @@ def test_password_mode_failures_look_alike(t):
                    ("wrong password", "alice", ["wrong"]),
                    ("unknown local user", "nosuchuser", ["wrong"]),
                    ("unknown to AuthRocket", "erin", ["wrong"]),
-                   ("inactive", "dave", ["pw-dave"]),
+                   # With the right password dave has proven who he
+                   # is and is told why he is refused (test_messages).
+                   ("inactive, wrong password", "dave", ["wrong"]),
                    ("unavailable", "status500", ["x"]))]
         for name, r in res:
             t.true(r.auth != "PAM_SUCCESS", "v%d %s fails" % (v, name))

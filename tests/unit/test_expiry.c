@@ -63,7 +63,7 @@ test_expiry_rows(void)
 		T_EQ_INT(id.memb[0].expires_at, rows[i].expires_at);
 		T_EQ_INT(ar_policy_identity(&ctx, &conf, &id), rows[i].r);
 		if (rows[i].r != AR_OK)
-			T_EQ_STR(ctx.reason, "no_permission");
+			T_EQ_STR(ctx.reason, "membership_expired");
 		id.user_id = NULL;	/* not ours to free */
 		ar_identity_clear(&id);
 	}

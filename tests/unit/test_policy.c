@@ -221,16 +221,17 @@ test_identity_orgs(void)
 	m[1].org_id = S("org_c");
 	CHECK_ID(&conf, &id, AR_OK, NULL);
 
-	/* Expiry: expires_at <= now does not count, 0 included. */
+	/* Expiry: expires_at <= now does not count (and says so), 0
+	 * included. */
 	m[1].has_expiry = 1;
 	m[1].expires_at = NOW;
-	CHECK_ID(&conf, &id, AR_ERR_DENIED, "no_org");
+	CHECK_ID(&conf, &id, AR_ERR_DENIED, "membership_expired");
 	m[1].expires_at = NOW - 1;
-	CHECK_ID(&conf, &id, AR_ERR_DENIED, "no_org");
+	CHECK_ID(&conf, &id, AR_ERR_DENIED, "membership_expired");
 	m[1].expires_at = NOW + 1;
 	CHECK_ID(&conf, &id, AR_OK, NULL);
 	m[1].expires_at = 0;
-	CHECK_ID(&conf, &id, AR_ERR_DENIED, "no_org");
+	CHECK_ID(&conf, &id, AR_ERR_DENIED, "membership_expired");
 	/* Without an expiry it never ends. */
 	m[1].has_expiry = 0;
 	CHECK_ID(&conf, &id, AR_OK, NULL);
@@ -286,7 +287,7 @@ test_identity_permissions(void)
 	CHECK_ID(&conf, &id, AR_OK, NULL);
 	m[1].has_expiry = 1;
 	m[1].expires_at = NOW;
-	CHECK_ID(&conf, &id, AR_ERR_DENIED, "no_permission");
+	CHECK_ID(&conf, &id, AR_ERR_DENIED, "membership_expired");
 	m[1].expires_at = NOW + 3600;
 	CHECK_ID(&conf, &id, AR_OK, NULL);
 	/* Only n_perm entries are looked at. */
@@ -336,9 +337,9 @@ test_identity_both(void)
 	/* ... unless that membership has expired. */
 	m[1].has_expiry = 1;
 	m[1].expires_at = NOW;
-	CHECK_ID(&conf, &id, AR_ERR_DENIED, "no_org");
+	CHECK_ID(&conf, &id, AR_ERR_DENIED, "membership_expired");
 	m[0].org_id = S("org_a");
-	CHECK_ID(&conf, &id, AR_ERR_DENIED, "no_permission");
+	CHECK_ID(&conf, &id, AR_ERR_DENIED, "membership_expired");
 	m[0].perm = p_sudo;
 	CHECK_ID(&conf, &id, AR_OK, NULL);
 }
