@@ -28,6 +28,7 @@ struct xfer {
 	int	 hdr_too_large;
 	char	 date[128];
 	char	 tls[32];
+	long	 retry_after;
 };
 
 /* Grow without realloc so that no unwiped copy of the body is left. */
@@ -93,7 +94,30 @@ header_value(char *dst, size_t dstlen, const char *line, size_t n,
 	dst[o] = '\0';
 }
 
-/* Header bytes are capped too; the Date header is kept for clock checks. */
+/*
+ * Retry-After in delta seconds (the HTTP-date form is ignored: a clock we
+ * do not share), capped at AR_HELPER_MAX_RETRY_AFTER; 0 when absent or odd.
+ */
+static long
+retry_after(const char *line, size_t n)
+{
+	char v[16];
+	long s = 0;
+	size_t i;
+
+	header_value(v, sizeof(v), line, n, 12);
+	if (v[0] == '\0' || strspn(v, "0123456789") != strlen(v) ||
+	    strlen(v) > 9)
+		return 0;
+	for (i = 0; v[i] != '\0'; i++)
+		s = s * 10 + (v[i] - '0');
+	return s > AR_HELPER_MAX_RETRY_AFTER ? AR_HELPER_MAX_RETRY_AFTER : s;
+}
+
+/*
+ * Header bytes are capped too; the Date header is kept for clock checks,
+ * Retry-After for the outage window.
+ */
 static size_t
 header_cb(char *ptr, size_t size, size_t nitems, void *arg)
 {
@@ -105,10 +129,13 @@ header_cb(char *ptr, size_t size, size_t nitems, void *arg)
 		x->hdr_too_large = 1;
 		return 0;
 	}
-	if (n >= 5 && strncmp(ptr, "HTTP/", 5) == 0)
+	if (n >= 5 && strncmp(ptr, "HTTP/", 5) == 0) {
 		x->date[0] = '\0';	/* a new response starts */
-	else if (n >= 5 && strncasecmp(ptr, "date:", 5) == 0)
+		x->retry_after = 0;
+	} else if (n >= 5 && strncasecmp(ptr, "date:", 5) == 0)
 		header_value(x->date, sizeof(x->date), ptr, n, 5);
+	else if (n >= 12 && strncasecmp(ptr, "retry-after:", 12) == 0)
+		x->retry_after = retry_after(ptr, n);
 	return n;
 }
 
@@ -368,6 +395,7 @@ ar_helper_http(const struct ar_helper_req *req, struct ar_helper_resp *resp)
 	}
 	resp->status = status;
 	memcpy(resp->date, x.date, sizeof(resp->date));
+	resp->retry_after = x.retry_after;
 	if (x.buf == NULL && xfer_grow(&x, 1) != 0) {
 		r = AR_ERR_NOMEM;
 		goto out;

@@ -10,6 +10,7 @@
 #define AR_HELPER_MAX_HEADERS	32
 #define AR_HELPER_MAX_HDR_BYTES	65536	/* reply header bytes accepted */
 #define AR_HELPER_CA_DIR	"/etc/ssl/certs"
+#define AR_HELPER_MAX_RETRY_AFTER 86400	/* seconds passed on at most */
 
 struct ar_helper_req {
 	const char	*method;	/* "GET" or "POST" */
@@ -33,6 +34,7 @@ struct ar_helper_resp {
 	const char	*error;		/* static class name, or NULL */
 	char		 detail[256];	/* escaped, or "" */
 	char		 tls[32];	/* "TLSv1.3", or "" */
+	long		 retry_after;	/* Retry-After seconds, 0 if none */
 	long		 time_ms;
 };
 
