@@ -108,13 +108,18 @@ class State:
         self.sessions = {}           # kss_ -> {"user", "version", "revoked"}
         self.challenges = {}         # kli_/tmf: -> (version, user key)
         self.tokens = {}             # issued JWT -> kss_
+        # An outage of the API paths: None, or {"status": N (0: close the
+        # connection without a reply, -1: never answer), "retry_after":
+        # seconds or None}.
+        self.outage = None
+        self.user_state = {}         # user key -> "active"/"inactive"
 
     def control(self, obj):
         if not isinstance(obj, dict):
             raise ValueError("control body must be a JSON object")
         known = {"reset", "jwks_kid", "jwks_status", "jwks_body", "jwt_alg",
                  "jwt_ttl", "jwt_extra", "revoke_session", "add_session",
-                 "date_offset"}
+                 "date_offset", "outage", "user_state"}
         bad = set(obj) - known
         if bad:
             raise ValueError("unknown control keys: %s" % sorted(bad))
@@ -138,6 +143,13 @@ class State:
                 self.jwt_extra = dict(obj["jwt_extra"] or {})
             if "date_offset" in obj:
                 self.date_offset = int(obj["date_offset"])
+            if "outage" in obj:
+                o = obj["outage"]
+                if o is not None and not isinstance(o, dict):
+                    raise ValueError("outage must be an object or null")
+                self.outage = o
+            if "user_state" in obj:
+                self.user_state.update(dict(obj["user_state"]))
             if "revoke_session" in obj:
                 s = self.sessions.get(obj["revoke_session"])
                 if s is not None:
@@ -329,6 +341,8 @@ class Handler(BaseHTTPRequestHandler):
                 return self.do_control(body)
             if raw == "/connect/jwks" and self.command == "GET":
                 return self.do_jwks()
+            if raw.startswith("/v") and self.outage_reply():
+                return
             for v in (1, 2):
                 prefix = "/v%d/" % v
                 if raw.startswith(prefix):
@@ -340,6 +354,30 @@ class Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionError, ssl.SSLError,
                 socket.timeout):
             self.close_connection = True
+
+    def outage_reply(self):
+        """During a simulated outage the API answers with its status."""
+        with self.server.state.lock:
+            o = self.server.state.outage
+        if o is None:
+            return False
+        status = int(o.get("status", 503))
+        if status == -1:
+            self.hang()
+            return True
+        if status == 0:
+            self.close_connection = True
+            try:
+                self.connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            return True
+        headers = []
+        if o.get("retry_after") is not None:
+            headers.append(("Retry-After", str(o["retry_after"])))
+        self.send_json(status, {"errors": ["outage simulated by the mock"]},
+                       headers)
+        return True
 
     def do_control(self, body):
         try:
@@ -487,7 +525,8 @@ class Handler(BaseHTTPRequestHandler):
     def user_obj(self, key, token=None):
         u = USERS[key]
         o = {"object": "user", "id": u["id"], "username": u["username"],
-             "email": u["email"], "state": u["state"],
+             "email": u["email"],
+             "state": self.server.state.user_state.get(key, u["state"]),
              "reference": u["reference"], "custom": dict(u["custom"]),
              "first_name": u["first_name"] or None,
              "last_name": u["last_name"] or None,
