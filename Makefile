@@ -58,7 +58,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 TOOL_SRCS := $(sort $(wildcard tests/tools/*.c))
 TOOL_BINS := $(TOOL_SRCS:tests/tools/%.c=$(B)/tools/%)
 
-LIBS	:= -ljwt -ljansson -lcrypto
+LIBS	:= -ljwt -ljansson -lcrypto -lcrypt
 
 # Programs whose sources exist in this tree.
 PROGS	:= $(B)/pam_authrocket.so $(B)/authrocket-helper $(B)/authrocket-check \
