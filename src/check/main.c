@@ -12,6 +12,7 @@
 
 #include "api.h"
 #include "auth.h"
+#include "cache_cmd.h"
 #include "conf.h"
 #include "identity.h"
 #include "json.h"
@@ -66,6 +67,12 @@ put(struct out *o, const char *key, const char *val)
 		    json_null());
 	else
 		printf("%-16s %s\n", key, val ? val : "-");
+}
+
+static void
+put_cb(void *arg, const char *key, const char *val)
+{
+	put(arg, key, val);
 }
 
 static void
@@ -232,6 +239,8 @@ cmd_user(struct out *o, struct ar_ctx *ctx, struct ar_conf *conf,
 	int r;
 
 	ctx->user = user;
+	/* What is cached before this check, which may refresh it. */
+	ar_check_cache_show(ctx, conf, user, put_cb, o);
 	r = ar_auth_account(ctx, conf, NULL);
 	put(o, "local_user", user);
 	put_result(o, ctx, r);
@@ -247,7 +256,8 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: authrocket-check [--config PATH] [--json] "
-	    "config | token LOCAL_USER | api | user LOCAL_USER\n");
+	    "config | token LOCAL_USER | api | user LOCAL_USER |\n"
+	    "    cache clear [LOCAL_USER]\n");
 }
 
 int
@@ -286,6 +296,8 @@ main(int argc, char **argv)
 	cmd = argv[optind];
 	if (((strcmp(cmd, "token") == 0 || strcmp(cmd, "user") == 0) &&
 	    optind + 2 != argc) ||
+	    (strcmp(cmd, "cache") == 0 && (optind + 2 > argc ||
+	    optind + 3 < argc)) ||
 	    ((strcmp(cmd, "config") == 0 || strcmp(cmd, "api") == 0) &&
 	    optind + 1 != argc)) {
 		usage();
@@ -318,7 +330,12 @@ main(int argc, char **argv)
 		rc = cmd_api(&o, &ctx, &conf);
 	else if (strcmp(cmd, "user") == 0)
 		rc = cmd_user(&o, &ctx, &conf, argv[optind + 1]);
-	else {
+	else if (strcmp(cmd, "cache") == 0) {
+		rc = ar_check_cache_cmd(&ctx, &conf, argc - optind - 1,
+		    argv + optind + 1, put_cb, &o);
+		if (rc == EXIT_USAGE)
+			usage();
+	} else {
 		usage();
 		rc = EXIT_USAGE;
 	}

@@ -100,7 +100,7 @@ def test_fast_failure_hang_is_one_wait(t):
 
 def test_after_the_window_one_login_tries_again(t):
     m = mock(t)
-    c = conf(t, m, offline_timeout=1)
+    c = conf(t, m, offline_timeout=3)
     down(m)
     t.eq(t.pam("alice", ["pw-alice"], c, phases=("auth",)).auth, UNAVAIL,
          "outage")
@@ -109,7 +109,7 @@ def test_after_the_window_one_login_tries_again(t):
     r = t.pam("alice", ["pw-alice"], c, phases=("auth",))
     t.contains(r.log, "reason=offline", "inside the window")
     t.eq(api_reqs(m), [], "no request inside the window")
-    time.sleep(1.2)
+    time.sleep(3.2)
     r = t.pam("alice", ["pw-alice"], c, phases=("auth",))
     t.eq(r.auth, OK, "after the window")
     t.eq(len(api_reqs(m)), 1, "one request after the window")
@@ -406,3 +406,46 @@ def test_account_inside_outage_window_with_cache(t):
          "a fresh cached answer needs no request")
     r = t.pam("bob", [], c, phases=("account",))
     t.eq(r.account, UNAVAIL, "nothing cached for bob")
+
+
+# -- authrocket-check ----------------------------------------------------------------
+
+def check(t, c, *args):
+    r = t.run([t.env.build / "authrocket-check", "--config", c, *args],
+              env=t.env.pam_env())
+    out = {}
+    for line in r.stdout.splitlines():
+        k, _, v = line.partition(" ")
+        out[k] = v.strip()
+    out["_rc"] = r.returncode
+    return out
+
+
+def test_check_shows_and_clears_the_caches(t):
+    m = mock(t)
+    c = cred_conf(t, m, account_cache_timeout=300)
+    out = check(t, c, "user", "alice")
+    t.eq(out["account_cache"], "none", "nothing cached yet")
+    t.eq(out["cached_login"], "none", "no verifier yet")
+    t.eq(out["outage"], "none", "no outage")
+    t.eq(t.pam("alice", ["pw-alice"], c).auth, OK, "online login")
+    out = check(t, c, "user", "alice")
+    t.contains(out["account_cache"], "usr_alice active, ", "account entry")
+    t.contains(out["account_cache"], "(used)", "fresh")
+    t.contains(out["cached_login"], "0 wrong offline password(s), usable")
+    t.absent(" ".join(map(str, out.values())), "$y$", "no verifier printed")
+    t.eq(out["verdict"], "accept", "verdict")
+    down(m)
+    check(t, c, "user", "bob")
+    out = check(t, c, "user", "alice")
+    t.contains(out["outage"], "unreachable since", "outage shown")
+    out = check(t, c, "cache", "clear", "alice")
+    t.eq(out["_rc"], 0, "clear one user")
+    t.eq(cache_files(t, "cred-"), [], "verifier gone")
+    t.eq(cache_files(t, "acct-"), [], "account entry gone")
+    t.eq(len(cache_files(t, "outage-")), 1, "marker kept")
+    out = check(t, c, "cache", "clear")
+    t.eq(out["_rc"], 0, "clear all")
+    t.eq(cache_files(t, "outage-"), [], "marker gone")
+    t.eq(check(t, c, "cache", "drop")["_rc"], 2, "usage")
+    t.eq(check(t, c, "cache", "clear", "../x")["_rc"], 2, "bad name")
