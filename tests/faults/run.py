@@ -69,6 +69,44 @@ def scenarios(t, which):
                    ca_file=env.ca_file, require_permission="ssh")
     out.append(Scenario("account-ok", "alice", [], aconf, ("account",)))
     out.append(Scenario("account-inactive", "dave", [], aconf, ("account",)))
+    out += outage_scenarios(t, m, hs)
+    return out
+
+
+def url_tag(url):
+    """The tag the cache entries carry for an API URL (FNV-1a 64)."""
+    h = 0xcbf29ce484222325
+    for b in url.encode():
+        h = ((h ^ b) * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
+    return "%016x" % h
+
+
+def outage_scenarios(t, m, hs):
+    """The outage stores: writing a verifier and an account entry after an
+    online login, and logins checked against the verifier inside an
+    outage window (a marker that stays open for the whole run)."""
+    env = t.env
+    out = []
+    keys = dict(api_url=m.url(1), api_key="ko_testkey", ca_file=env.ca_file,
+                jwt_key_file=hs, realm_id="rl_test", mode="password",
+                cache_credentials=True, account_cache_timeout=300,
+                offline_failed_login_attempts=1000)
+    cconf = t.conf(name="cached.conf", **keys)
+    out.append(Scenario("password-cached", "alice", ["pw-alice"], cconf))
+    oconf = t.conf(name="offline.conf",
+                   cache_dir=str(t.tmp / "offline-cache"), **keys)
+    os.mkdir(t.tmp / "offline-cache", 0o700)
+    r = t.pam("alice", ["pw-alice"], oconf)
+    if r.auth != OK:
+        raise RuntimeError("online login for the offline scenarios: %r" % r)
+    now = int(time.time())
+    marker = t.tmp / "offline-cache" / ("outage-" + url_tag(m.url(1)))
+    marker.write_text("%d %d server_error\n" % (now, now + 3000))
+    os.chmod(marker, 0o600)
+    out.append(Scenario("offline-ok", "alice", ["pw-alice"], oconf))
+    out.append(Scenario("offline-bad", "alice", ["wrong"], oconf,
+                        ("auth",)))
+    out.append(Scenario("account-cached", "alice", [], cconf, ("account",)))
     return out
 
 
@@ -151,7 +189,8 @@ def main():
             if a.only and sc.name != a.only:
                 continue
             if a.quick and sc.name not in ("token-ok", "token-wrong-user",
-                                           "password-ok", "password-bad"):
+                                           "password-ok", "password-bad",
+                                           "password-cached", "offline-ok"):
                 continue
             d = t.tmp / sc.name
             d.mkdir()
