@@ -189,6 +189,7 @@ demo-run: all $(TOOL_BINS)
 
 bench: all $(TOOL_BINS)
 	@PYTHON=$(PYTHON) $(PYTHON) tests/bench/bench.py
+	@PYTHON=$(PYTHON) $(PYTHON) tests/bench/bench_outage.py
 
 MAN5	:= $(sort $(wildcard man/*.5))
 MAN8	:= $(sort $(wildcard man/*.8))
