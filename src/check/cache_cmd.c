@@ -53,12 +53,11 @@ show_credentials(struct ar_ctx *ctx, const struct ar_conf *conf,
 	const char *state;
 	char buf[200];
 	long long age;
-	time_t mtime;
 	int r;
 
 	scratch.err = AR_OK;
 	memset(&s, 0, sizeof(s));
-	if ((r = ar_credcache_read(&scratch, conf, user, &s, &mtime)) !=
+	if ((r = ar_credcache_read(&scratch, conf, user, &s)) !=
 	    AR_OK) {
 		put(arg, "cached_login", r == AR_NOTHING ? "none" :
 		    scratch.detail);

@@ -3,46 +3,17 @@
  * the cache directory, written after each answer AuthRocket gives about
  * the account and read by the account phase.
  */
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "acctcache.h"
-#include "cache.h"
-#include "name.h"
-#include "secure.h"
 
-static int
-entry_name(struct ar_ctx *ctx, const struct ar_conf *conf, const char *user,
-    char *buf, size_t n)
-{
-	char tag[20];
-
-	if (conf->api_url == NULL || user == NULL || !ar_name_ok(user))
-		return ar_fail(ctx, AR_ERR_INTERNAL, "internal",
-		    "acctcache: no API URL or a bad local name");
-	ar_cache_url_tag(conf->api_url, tag, sizeof(tag));
-	snprintf(buf, n, "acct-%s-%s", tag, user);
-	return AR_OK;
-}
+#define KIND	"acct"
 
 int
 ar_acctcache_read(struct ar_ctx *ctx, const struct ar_conf *conf,
     const char *user, struct ar_snapshot *s)
 {
-	char name[96], *buf = NULL;
-	size_t len = 0;
-	time_t mtime;
-	int r;
-
-	if ((r = entry_name(ctx, conf, user, name, sizeof(name))) != AR_OK)
-		return r;
-	if ((r = ar_cache_read(ctx, conf, name, AR_SNAPSHOT_MAX, &buf, &len,
-	    &mtime)) != AR_OK)
-		return r;
-	r = ar_snapshot_decode(ctx, buf, len, s);
-	free(buf);
-	return r;
+	return ar_snapshot_load(ctx, conf, KIND, user, s);
 }
 
 int
@@ -83,8 +54,6 @@ ar_acctcache_put(struct ar_ctx *ctx, const struct ar_conf *conf,
 {
 	struct ar_ctx scratch = *ctx;
 	struct ar_snapshot s;
-	char name[96], *buf = NULL;
-	size_t len = 0;
 
 	if (conf->account_cache_timeout == 0 || conf->api_url == NULL ||
 	    !id->have_state)
@@ -92,13 +61,10 @@ ar_acctcache_put(struct ar_ctx *ctx, const struct ar_conf *conf,
 	scratch.err = AR_OK;
 	memset(&s, 0, sizeof(s));
 	s.saved_at = (int64_t)ctx->now;
-	if (entry_name(&scratch, conf, user, name, sizeof(name)) != AR_OK ||
-	    ar_snapshot_copy_id(&scratch, id, &s.id) != AR_OK ||
-	    ar_snapshot_encode(&scratch, &s, &buf, &len) != AR_OK ||
-	    ar_cache_write(&scratch, conf, name, buf, len) != AR_OK)
+	if (ar_snapshot_copy_id(&scratch, id, &s.id) != AR_OK ||
+	    ar_snapshot_save(&scratch, conf, KIND, user, &s) != AR_OK)
 		ar_log(ctx, AR_LOG_WARNING, "acctcache: not kept: %s",
 		    scratch.detail);
-	free(buf);
 	ar_snapshot_clear(&s);
 }
 
@@ -106,10 +72,5 @@ int
 ar_acctcache_drop(struct ar_ctx *ctx, const struct ar_conf *conf,
     const char *user)
 {
-	char name[96];
-	int r;
-
-	if ((r = entry_name(ctx, conf, user, name, sizeof(name))) != AR_OK)
-		return r;
-	return ar_cache_remove(ctx, conf, name);
+	return ar_snapshot_drop(ctx, conf, KIND, user);
 }

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cache.h"
+#include "name.h"
 #include "secure.h"
 
 /* A plain file name of letters, digits, '.', '-', '_', not starting '.'. */
@@ -386,4 +387,18 @@ ar_cache_url_tag(const char *url, char *buf, size_t n)
 		h *= 0x100000001b3ULL;
 	}
 	snprintf(buf, n, "%016llx", (unsigned long long)h);
+}
+
+int
+ar_cache_user_entry(struct ar_ctx *ctx, const struct ar_conf *conf,
+    const char *kind, const char *user, char *buf, size_t n)
+{
+	char tag[20];
+
+	if (conf->api_url == NULL || user == NULL || !ar_name_ok(user))
+		return ar_fail(ctx, AR_ERR_INTERNAL, "internal",
+		    "cache: no API URL or a bad local name");
+	ar_cache_url_tag(conf->api_url, tag, sizeof(tag));
+	snprintf(buf, n, "%s-%s-%s", kind, tag, user);
+	return AR_OK;
 }

@@ -53,6 +53,15 @@ int	ar_cache_remove_prefix(struct ar_ctx *ctx, const struct ar_conf *conf,
 	    const char *prefix, size_t *n);
 
 /*
+ * The entry name "KIND-TAG-USER" of a per-user cache entry for
+ * conf->api_url (TAG from ar_cache_url_tag()) into buf (at least 96
+ * bytes).  Errors: AR_ERR_INTERNAL when there is no api_url or user is
+ * not a valid local account name (such a name is never stored).
+ */
+int	ar_cache_user_entry(struct ar_ctx *ctx, const struct ar_conf *conf,
+	    const char *kind, const char *user, char *buf, size_t n);
+
+/*
  * A short tag naming a URL in entry names: 16 hex digits of FNV-1a 64
  * (not a secret and not a defence; the file rules are).  buf holds at
  * least 17 bytes.

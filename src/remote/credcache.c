@@ -11,34 +11,12 @@
 
 #include "cache.h"
 #include "credcache.h"
-#include "name.h"
 #include "secure.h"
 
-#define CRED_PREFIX	"cred-"
+#define KIND		"cred"
 #define YESCRYPT	"$y$"
 #define DAY		86400
 #define CLOCK_SLACK	300	/* a record this far in the future is bad */
-
-void
-ar_credcache_name(const struct ar_conf *conf, const char *user, char *buf,
-    size_t n)
-{
-	char tag[20];
-
-	ar_cache_url_tag(conf->api_url, tag, sizeof(tag));
-	snprintf(buf, n, CRED_PREFIX "%s-%s", tag, user);
-}
-
-static int
-entry_name(struct ar_ctx *ctx, const struct ar_conf *conf, const char *user,
-    char *buf, size_t n)
-{
-	if (conf->api_url == NULL || user == NULL || !ar_name_ok(user))
-		return ar_fail(ctx, AR_ERR_INTERNAL, "internal",
-		    "credcache: no API URL or a bad local name");
-	ar_credcache_name(conf, user, buf, n);
-	return AR_OK;
-}
 
 /*
  * crypt_r(password, setting) into a malloc'ed copy.  The work area holds
@@ -69,33 +47,16 @@ hash(struct ar_ctx *ctx, const char *password, const char *setting,
 	return r;
 }
 
-static int
-write_record(struct ar_ctx *ctx, const struct ar_conf *conf,
-    const char *name, const struct ar_snapshot *s)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	int r;
-
-	if ((r = ar_snapshot_encode(ctx, s, &buf, &len)) != AR_OK)
-		return r;
-	r = ar_cache_write(ctx, conf, name, buf, len);
-	ar_secure_free(buf, len);
-	return r;
-}
-
 int
 ar_credcache_store(struct ar_ctx *ctx, const struct ar_conf *conf,
     const char *user, const char *password, int code_user,
     const struct ar_identity *id)
 {
 	struct ar_snapshot s;
-	char name[96], setting[CRYPT_GENSALT_OUTPUT_SIZE];
+	char setting[CRYPT_GENSALT_OUTPUT_SIZE];
 	int r = AR_ERR_INTERNAL;
 
 	memset(&s, 0, sizeof(s));
-	if ((r = entry_name(ctx, conf, user, name, sizeof(name))) != AR_OK)
-		goto out;
 	s.saved_at = (int64_t)ctx->now;
 	s.code_user = code_user;
 	if (!code_user) {
@@ -111,7 +72,7 @@ ar_credcache_store(struct ar_ctx *ctx, const struct ar_conf *conf,
 	}
 	if ((r = ar_snapshot_copy_id(ctx, id, &s.id)) != AR_OK)
 		goto out;
-	r = write_record(ctx, conf, name, &s);
+	r = ar_snapshot_save(ctx, conf, KIND, user, &s);
  out:
 	ar_snapshot_clear(&s);
 	return r;
@@ -119,20 +80,9 @@ ar_credcache_store(struct ar_ctx *ctx, const struct ar_conf *conf,
 
 int
 ar_credcache_read(struct ar_ctx *ctx, const struct ar_conf *conf,
-    const char *user, struct ar_snapshot *s, time_t *mtime)
+    const char *user, struct ar_snapshot *s)
 {
-	char name[96], *buf = NULL;
-	size_t len = 0;
-	int r;
-
-	if ((r = entry_name(ctx, conf, user, name, sizeof(name))) != AR_OK)
-		return r;
-	if ((r = ar_cache_read(ctx, conf, name, AR_SNAPSHOT_MAX, &buf, &len,
-	    mtime)) != AR_OK)
-		return r;
-	r = ar_snapshot_decode(ctx, buf, len, s);
-	ar_secure_free(buf, len);
-	return r;
+	return ar_snapshot_load(ctx, conf, KIND, user, s);
 }
 
 /* Is the record usable at all?  AR_OK, or AR_ERR_UNAVAIL with a reason. */
@@ -164,14 +114,11 @@ ar_credcache_verify(struct ar_ctx *ctx, const struct ar_conf *conf,
     const char *user, const char *password, struct ar_identity *id)
 {
 	struct ar_snapshot s;
-	char name[96], *h = NULL;
-	time_t mtime;
+	char *h = NULL;
 	int r = AR_ERR_INTERNAL;
 
 	memset(&s, 0, sizeof(s));
-	if ((r = entry_name(ctx, conf, user, name, sizeof(name))) != AR_OK)
-		goto out;
-	if ((r = ar_credcache_read(ctx, conf, user, &s, &mtime)) != AR_OK)
+	if ((r = ar_credcache_read(ctx, conf, user, &s)) != AR_OK)
 		goto out;
 	if (!s.code_user && s.verifier == NULL) {
 		r = AR_NOTHING;
@@ -181,7 +128,7 @@ ar_credcache_verify(struct ar_ctx *ctx, const struct ar_conf *conf,
 		goto out;
 	if (strncmp(s.verifier, YESCRYPT, strlen(YESCRYPT)) != 0) {
 		r = ar_fail(ctx, AR_ERR_UNAVAIL, "bad_cache",
-		    "credcache: %s: not a yescrypt verifier", name);
+		    "credcache: %s: not a yescrypt verifier", user);
 		goto out;
 	}
 	if ((r = hash(ctx, password, s.verifier, &h)) != AR_OK)
@@ -189,9 +136,9 @@ ar_credcache_verify(struct ar_ctx *ctx, const struct ar_conf *conf,
 	/* Constant time: how much matched must not show in the timing. */
 	if (!ar_ct_equal(h, strlen(h), s.verifier, strlen(s.verifier))) {
 		s.fails++;
-		if (write_record(ctx, conf, name, &s) != AR_OK)
+		if (ar_snapshot_save(ctx, conf, KIND, user, &s) != AR_OK)
 			ar_log(ctx, AR_LOG_WARNING, "credcache: %s: cannot "
-			    "count a failure", name);
+			    "count a failure", user);
 		ar_ctx_clear_error(ctx);
 		r = ar_fail(ctx, AR_ERR_AUTH, "auth_failed",
 		    "credcache: wrong offline password (%lld of %lld)",
@@ -212,10 +159,5 @@ int
 ar_credcache_drop(struct ar_ctx *ctx, const struct ar_conf *conf,
     const char *user)
 {
-	char name[96];
-	int r;
-
-	if ((r = entry_name(ctx, conf, user, name, sizeof(name))) != AR_OK)
-		return r;
-	return ar_cache_remove(ctx, conf, name);
+	return ar_snapshot_drop(ctx, conf, KIND, user);
 }

@@ -37,14 +37,10 @@ int	ar_credcache_verify(struct ar_ctx *ctx, const struct ar_conf *conf,
 
 /* Read what is kept for user (authrocket-check): AR_OK, AR_NOTHING... */
 int	ar_credcache_read(struct ar_ctx *ctx, const struct ar_conf *conf,
-	    const char *user, struct ar_snapshot *s, time_t *mtime);
+	    const char *user, struct ar_snapshot *s);
 
 /* Forget user's verifier (absent is AR_OK). */
 int	ar_credcache_drop(struct ar_ctx *ctx, const struct ar_conf *conf,
 	    const char *user);
-
-/* The entry name for user under conf->api_url into buf (at least 80). */
-void	ar_credcache_name(const struct ar_conf *conf, const char *user,
-	    char *buf, size_t n);
 
 #endif /* AR_CREDCACHE_H */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cache.h"
 #include "claims.h"
 #include "json.h"
 #include "secure.h"
@@ -294,4 +295,55 @@ ar_snapshot_clear(struct ar_snapshot *s)
 	ar_secure_free_str(s->verifier);
 	ar_identity_clear(&s->id);
 	memset(s, 0, sizeof(*s));
+}
+
+int
+ar_snapshot_load(struct ar_ctx *ctx, const struct ar_conf *conf,
+    const char *kind, const char *user, struct ar_snapshot *s)
+{
+	char name[96], *buf = NULL;
+	size_t len = 0;
+	time_t mtime;
+	int r;
+
+	if ((r = ar_cache_user_entry(ctx, conf, kind, user, name,
+	    sizeof(name))) != AR_OK)
+		return r;
+	if ((r = ar_cache_read(ctx, conf, name, AR_SNAPSHOT_MAX, &buf, &len,
+	    &mtime)) != AR_OK)
+		return r;
+	r = ar_snapshot_decode(ctx, buf, len, s);
+	ar_secure_free(buf, len);
+	return r;
+}
+
+int
+ar_snapshot_save(struct ar_ctx *ctx, const struct ar_conf *conf,
+    const char *kind, const char *user, const struct ar_snapshot *s)
+{
+	char name[96], *buf = NULL;
+	size_t len = 0;
+	int r;
+
+	if ((r = ar_cache_user_entry(ctx, conf, kind, user, name,
+	    sizeof(name))) != AR_OK)
+		return r;
+	if ((r = ar_snapshot_encode(ctx, s, &buf, &len)) != AR_OK)
+		return r;
+	r = ar_cache_write(ctx, conf, name, buf, len);
+	ar_secure_free(buf, len);
+	return r;
+}
+
+int
+ar_snapshot_drop(struct ar_ctx *ctx, const struct ar_conf *conf,
+    const char *kind, const char *user)
+{
+	char name[96];
+	int r;
+
+	if ((r = ar_cache_user_entry(ctx, conf, kind, user, name,
+	    sizeof(name))) != AR_OK)
+		return r;
+	return ar_cache_remove(ctx, conf, name);
 }

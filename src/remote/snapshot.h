@@ -8,6 +8,7 @@
 #define AR_SNAPSHOT_H
 
 #include "ar.h"
+#include "conf.h"
 #include "identity.h"
 
 #define AR_SNAPSHOT_MAX		65536	/* largest encoded snapshot */
@@ -38,6 +39,22 @@ int	ar_snapshot_decode(struct ar_ctx *ctx, const char *buf, size_t len,
 /* Copy the parts of src an outage cache keeps into *dst (zeroed first). */
 int	ar_snapshot_copy_id(struct ar_ctx *ctx, const struct ar_identity *src,
 	    struct ar_identity *dst);
+
+/*
+ * Read and decode the cache entry of kind ("cred", "acct") for local
+ * user (see ar_cache_user_entry()): AR_OK, AR_NOTHING when absent, or the
+ * errors of ar_cache_read() and ar_snapshot_decode().
+ */
+int	ar_snapshot_load(struct ar_ctx *ctx, const struct ar_conf *conf,
+	    const char *kind, const char *user, struct ar_snapshot *s);
+
+/* Encode s and write it atomically as that entry. */
+int	ar_snapshot_save(struct ar_ctx *ctx, const struct ar_conf *conf,
+	    const char *kind, const char *user, const struct ar_snapshot *s);
+
+/* Remove that entry (absent is AR_OK). */
+int	ar_snapshot_drop(struct ar_ctx *ctx, const struct ar_conf *conf,
+	    const char *kind, const char *user);
 
 void	ar_snapshot_clear(struct ar_snapshot *s);
 

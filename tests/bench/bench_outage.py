@@ -92,14 +92,6 @@ def expected(ev, window):
     return n
 
 
-def url_tag(url):
-    """The tag the cache entries carry for an API URL (FNV-1a 64)."""
-    h = 0xcbf29ce484222325
-    for b in url.encode():
-        h = ((h ^ b) * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
-    return "%016x" % h
-
-
 SAVED_AT = re.compile(r'"saved_at":(\d+)')
 
 
@@ -125,7 +117,7 @@ def fleet(t, env, m):
         c = conf(t, m, "fleet-" + label, account_cache_timeout=timeout)
         d = service(t, "fleet-" + label, c)
         cache = t.tmp / ("cache-fleet-" + label)
-        tag = url_tag(m.url(1))
+        tag = artest.cache_tag(m.url(1))
         written = {}         # user -> (simulated time, saved_at on disk)
         m.clear()
         t0 = time.monotonic()

@@ -73,14 +73,6 @@ def scenarios(t, which):
     return out
 
 
-def url_tag(url):
-    """The tag the cache entries carry for an API URL (FNV-1a 64)."""
-    h = 0xcbf29ce484222325
-    for b in url.encode():
-        h = ((h ^ b) * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
-    return "%016x" % h
-
-
 def outage_scenarios(t, m, hs):
     """The outage stores: writing a verifier and an account entry after an
     online login, and logins checked against the verifier inside an
@@ -100,7 +92,7 @@ def outage_scenarios(t, m, hs):
     if r.auth != OK:
         raise RuntimeError("online login for the offline scenarios: %r" % r)
     now = int(time.time())
-    marker = t.tmp / "offline-cache" / ("outage-" + url_tag(m.url(1)))
+    marker = t.tmp / "offline-cache" / ("outage-" + artest.cache_tag(m.url(1)))
     marker.write_text("%d %d server_error\n" % (now, now + 3000))
     os.chmod(marker, 0o600)
     out.append(Scenario("offline-ok", "alice", ["pw-alice"], oconf))

@@ -14,6 +14,7 @@
 #include "harness.h"
 
 #include "acctcache.h"
+#include "cache.h"
 #include "credcache.h"
 #include "outage.h"
 #include "secure.h"
@@ -149,7 +150,8 @@ test_credcache(void)
 	    AR_NOTHING);
 	T_EQ_INT(ar_credcache_store(&ctx, &conf, "alice", "pw", 0, &id),
 	    AR_OK);
-	ar_credcache_name(&conf, "alice", name, sizeof(name));
+	T_EQ_INT(ar_cache_user_entry(&ctx, &conf, "cred", "alice", name,
+	    sizeof(name)), AR_OK);
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	T_CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600);
 	T_EQ_INT(ar_credcache_verify(&ctx, &conf, "alice", "pw", &got),
