@@ -567,6 +567,7 @@ ar_auth_account(struct ar_ctx *ctx, const struct ar_conf *conf,
 		goto out;
 	r = AR_OK;
  out:
+	ar_offline_after_account(ctx, conf, method, r);
 	ar_log_decision(ctx, r, method, id != NULL ? id->user_id : NULL);
 	ar_identity_clear(&fresh);
 	return r;

@@ -54,6 +54,22 @@ ar_offline_password(struct ar_ctx *ctx, const struct ar_conf *conf,
 	return AR_OK;
 }
 
+void
+ar_offline_after_account(struct ar_ctx *ctx, const struct ar_conf *conf,
+    const char *method, int r)
+{
+	struct ar_ctx scratch = *ctx;
+
+	if (strcmp(method, "api") != 0 || (r != AR_ERR_DENIED &&
+	    r != AR_ERR_USER_UNKNOWN) || conf->api_url == NULL ||
+	    ctx->user == NULL)
+		return;
+	scratch.err = AR_OK;
+	if (ar_credcache_drop(&scratch, conf, ctx->user) != AR_OK)
+		ar_log(ctx, AR_LOG_WARNING, "credcache: cannot drop: %s",
+		    scratch.detail);
+}
+
 /* Errors here never change a decision; they are only worth a line. */
 static void
 quietly(struct ar_ctx *ctx, int r, const struct ar_ctx *scratch,

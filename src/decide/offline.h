@@ -35,6 +35,15 @@ void	ar_offline_after_login(struct ar_ctx *ctx, const struct ar_conf *conf,
 	    const char *password, int code_user, int online,
 	    const struct ar_identity *id, int r);
 
+/*
+ * After an account check that asked AuthRocket (method "api") decided r:
+ * a denial (inactive, permission gone) or an unknown user withdraws the
+ * cached verifier, so that an outage does not let the person back in.
+ * Never fails.
+ */
+void	ar_offline_after_account(struct ar_ctx *ctx,
+	    const struct ar_conf *conf, const char *method, int r);
+
 /* Was this identity established from the credential cache? */
 int	ar_offline_is(const struct ar_identity *id);
 

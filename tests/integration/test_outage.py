@@ -242,6 +242,20 @@ def test_no_offline_login_after_a_definite_answer(t):
     t.absent(r.log, "allow")
 
 
+def test_deactivation_seen_by_the_account_phase_drops_the_verifier(t):
+    m = mock(t)
+    c = cred_conf(t, m, account_cache_timeout=0)
+    t.eq(t.pam("alice", ["pw-alice"], c).auth, OK, "online")
+    m.control({"user_state": {"alice": "inactive"}})
+    r = t.pam("alice", [], c, phases=("account",))
+    t.eq(r.account, DENIED, "a key login sees the deactivation")
+    t.eq(cache_files(t, "cred-"), [], "the verifier is gone")
+    down(m)
+    r = t.pam("alice", ["pw-alice"], c, phases=("auth",))
+    t.eq(r.auth, UNAVAIL, "no offline login afterwards")
+    t.absent(r.log, "allow")
+
+
 def test_no_offline_login_without_online_login(t):
     m = mock(t)
     c = cred_conf(t, m)
