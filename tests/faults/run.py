@@ -58,15 +58,20 @@ def scenarios(t, which):
     if which == "token":
         return out
     m = env.mock
+    # An injected failure that makes a request wait out its deadline looks
+    # like an outage; these scenarios are about other things and must
+    # not inherit a window from an earlier run.
     pconf = t.conf(name="pw.conf", api_url=m.url(1), api_key="ko_testkey",
                    ca_file=env.ca_file, jwt_key_file=hs, realm_id="rl_test",
-                   mode="password")
+                   mode="password", offline_timeout=0,
+                   account_cache_timeout=0)
     out.append(Scenario("password-ok", "alice", ["pw-alice"], pconf))
     out.append(Scenario("password-bad", "alice", ["wrong"], pconf))
     out.append(Scenario("password-totp", "carol", ["pw-carol", "123456"],
                         pconf))
     aconf = t.conf(name="acct.conf", api_url=m.url(2), api_key="ks_testkey",
-                   ca_file=env.ca_file, require_permission="ssh")
+                   ca_file=env.ca_file, require_permission="ssh",
+                   offline_timeout=0, account_cache_timeout=0)
     out.append(Scenario("account-ok", "alice", [], aconf, ("account",)))
     out.append(Scenario("account-inactive", "dave", [], aconf, ("account",)))
     out += outage_scenarios(t, m, hs)
@@ -83,7 +88,9 @@ def outage_scenarios(t, m, hs):
                 jwt_key_file=hs, realm_id="rl_test", mode="password",
                 cache_credentials=True, account_cache_timeout=300,
                 offline_failed_login_attempts=1000)
-    cconf = t.conf(name="cached.conf", **keys)
+    os.mkdir(t.tmp / "cached-cache", 0o700)
+    cconf = t.conf(name="cached.conf", cache_dir=str(t.tmp / "cached-cache"),
+                   **keys)
     out.append(Scenario("password-cached", "alice", ["pw-alice"], cconf))
     oconf = t.conf(name="offline.conf",
                    cache_dir=str(t.tmp / "offline-cache"), **keys)
