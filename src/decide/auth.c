@@ -488,8 +488,8 @@ account_state(struct ar_ctx *ctx, const struct ar_conf *conf,
 		    (id->user_id != NULL &&
 		    strcmp(prior->user_id, id->user_id) == 0)) {
 			*method = "cache";
-			ar_log(ctx, AR_LOG_DEBUG, "account: cached answer, %lld "
-			    "s old", (long long)age);
+			ar_log(ctx, AR_LOG_DEBUG, "account: cached answer, "
+			    "%lld s old", (long long)age);
 			r = check_mapping(ctx, conf, id, AR_ERR_USER_UNKNOWN);
 			if (r == AR_OK)
 				r = need_memberships(ctx, conf, id);

@@ -31,9 +31,9 @@ int	ar_offline_password(struct ar_ctx *ctx, const struct ar_conf *conf,
  * cache refreshed; a policy denial refreshes the account cache and drops
  * the verifier; AuthRocket not knowing the user drops both.  Never fails.
  */
-void	ar_offline_after_login(struct ar_ctx *ctx, const struct ar_conf *conf,
-	    const char *password, int code_user, int online,
-	    const struct ar_identity *id, int r);
+void	ar_offline_after_login(struct ar_ctx *ctx,
+	    const struct ar_conf *conf, const char *password, int code_user,
+	    int online, const struct ar_identity *id, int r);
 
 /*
  * After an account check that asked AuthRocket (method "api") decided r:

@@ -49,8 +49,8 @@ int	ar_cache_remove(struct ar_ctx *ctx, const struct ar_conf *conf,
  * Remove every entry whose name starts with prefix (at least 4
  * characters); *n receives how many went.  Errors as ar_cache_remove().
  */
-int	ar_cache_remove_prefix(struct ar_ctx *ctx, const struct ar_conf *conf,
-	    const char *prefix, size_t *n);
+int	ar_cache_remove_prefix(struct ar_ctx *ctx,
+	    const struct ar_conf *conf, const char *prefix, size_t *n);
 
 /*
  * The entry name "KIND-TAG-USER" of a per-user cache entry for

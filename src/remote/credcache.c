@@ -16,7 +16,8 @@
 #define KIND		"cred"
 #define YESCRYPT	"$y$"
 #define DAY		86400
-#define CLOCK_SLACK	300	/* a record this far in the future is bad */
+/* A record dated further ahead than this is not trusted. */
+#define CLOCK_SLACK	300
 
 /*
  * crypt_r(password, setting) into a malloc'ed copy.  The work area holds

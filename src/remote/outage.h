@@ -10,13 +10,14 @@
 #include "ar.h"
 #include "conf.h"
 
-#define AR_OUTAGE_MAX_RETRY_AFTER	3600	/* longest Retry-After honoured */
+/* The longest Retry-After honoured, seconds. */
+#define AR_OUTAGE_MAX_RETRY_AFTER	3600
 
 /* What the marker says; times are unix seconds on ctx->now's clock. */
 struct ar_outage {
 	int64_t	since;		/* first failure of this outage */
 	int64_t	until;		/* no request before this time */
-	char	reason[24];	/* what was seen: "connect", "rate_limited"... */
+	char	reason[24];	/* "connect", "rate_limited", "probe"... */
 };
 
 /*

@@ -78,7 +78,8 @@ identity_json(const struct ar_identity *id)
 	    put_str(o, "email", id->email) ||
 	    put_str(o, "reference", id->reference) ||
 	    json_object_set(o, "custom", cs) ||
-	    json_object_set_new(o, "have_state", json_boolean(id->have_state)) ||
+	    json_object_set_new(o, "have_state",
+	    json_boolean(id->have_state)) ||
 	    json_object_set_new(o, "active", json_boolean(id->active)) ||
 	    json_object_set_new(o, "human", json_boolean(id->human)))
 		goto fail;

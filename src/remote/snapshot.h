@@ -11,14 +11,14 @@
 #include "conf.h"
 #include "identity.h"
 
-#define AR_SNAPSHOT_MAX		65536	/* largest encoded snapshot */
+#define AR_SNAPSHOT_MAX	65536	/* largest encoded snapshot */
 
 struct ar_snapshot {
-	int64_t			 saved_at;	/* last online answer */
-	char			*verifier;	/* crypt(3) string, or NULL */
-	int64_t			 fails;		/* wrong offline passwords */
-	int			 code_user;	/* realm asked a code */
-	struct ar_identity	 id;
+	int64_t		 saved_at;	/* last online answer */
+	char		*verifier;	/* crypt(3) string, or NULL */
+	int64_t		 fails;		/* wrong offline passwords */
+	int		 code_user;	/* realm asked a code */
+	struct ar_identity id;
 };
 
 /*
@@ -37,8 +37,8 @@ int	ar_snapshot_decode(struct ar_ctx *ctx, const char *buf, size_t len,
 	    struct ar_snapshot *s);
 
 /* Copy the parts of src an outage cache keeps into *dst (zeroed first). */
-int	ar_snapshot_copy_id(struct ar_ctx *ctx, const struct ar_identity *src,
-	    struct ar_identity *dst);
+int	ar_snapshot_copy_id(struct ar_ctx *ctx,
+	    const struct ar_identity *src, struct ar_identity *dst);
 
 /*
  * Read and decode the cache entry of kind ("cred", "acct") for local
