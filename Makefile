@@ -58,7 +58,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 TOOL_SRCS := $(sort $(wildcard tests/tools/*.c))
 TOOL_BINS := $(TOOL_SRCS:tests/tools/%.c=$(B)/tools/%)
 
-LIBS	:= -ljwt -ljansson -lcrypto
+LIBS	:= -ljwt -ljansson -lcrypto -lcrypt
 
 # Programs whose sources exist in this tree.
 PROGS	:= $(B)/pam_authrocket.so $(B)/authrocket-helper $(B)/authrocket-check \
@@ -230,6 +230,7 @@ demo-run: all $(TOOL_BINS)
 
 bench: all $(TOOL_BINS) $(NSS_TEST)
 	@PYTHON=$(PYTHON) $(PYTHON) tests/bench/bench.py
+	@PYTHON=$(PYTHON) $(PYTHON) tests/bench/bench_outage.py
 
 MAN5	:= $(sort $(wildcard man/*.5))
 MAN8	:= $(sort $(wildcard man/*.8))

@@ -13,6 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+
 #include "secure.h"
 
 /* Describe an open() failure without the thread-unsafe strerror(). */
@@ -357,6 +359,17 @@ ar_secure_free_str(char *s)
 	if (s == NULL)
 		return;
 	ar_secure_free(s, strlen(s));
+}
+
+int
+ar_ct_equal(const void *a, size_t alen, const void *b, size_t blen)
+{
+	size_t n = alen < blen ? alen : blen;
+	int diff;
+
+	/* Always compare the common prefix so only lengths show in timing. */
+	diff = n == 0 ? 0 : CRYPTO_memcmp(a, b, n);
+	return (diff == 0) & (alen == blen);
 }
 
 char *

@@ -87,6 +87,12 @@ void	ar_secure_free_str(char *s);
  */
 int	ar_write_all(int fd, const void *buf, size_t len);
 
+/*
+ * Constant-time equality of two byte strings (lengths may differ): 1 when
+ * equal, 0 otherwise.  The time depends on the lengths, not the content.
+ */
+int	ar_ct_equal(const void *a, size_t alen, const void *b, size_t blen);
+
 /* strdup that returns NULL on NULL input; errno ENOMEM on failure. */
 char	*ar_strdup(const char *s);
 

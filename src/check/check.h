@@ -33,6 +33,7 @@ typedef int check_cmd_fn(struct out *o, struct ar_ctx *ctx,
 /* out.c */
 void	out_log_sink(void *arg, int prio, const char *line);
 void	put(struct out *o, const char *key, const char *val);
+void	put_cb(void *o, const char *key, const char *val); /* put() for callbacks */
 void	put_int(struct out *o, const char *key, long long v);
 void	put_result(struct out *o, struct ar_ctx *ctx, int r);
 void	put_identity(struct out *o, const struct ar_identity *id);
@@ -53,5 +54,6 @@ check_cmd_fn cmd_jwks;
 check_cmd_fn cmd_token;
 check_cmd_fn cmd_password;
 check_cmd_fn cmd_user;
+check_cmd_fn cmd_cache;
 
 #endif /* AR_CHECK_H */

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "auth.h"
+#include "cache_cmd.h"
 #include "check.h"
 #include "secure.h"
 
@@ -161,6 +162,8 @@ cmd_user(struct out *o, struct ar_ctx *ctx, struct ar_conf *conf,
 	int r;
 
 	ctx->user = argv[0];
+	/* What is cached before this check, which may refresh it. */
+	ar_check_cache_show(ctx, conf, argv[0], put_cb, o);
 	r = ar_auth_account(ctx, conf, NULL);
 	put(o, "local_user", argv[0]);
 	put_result(o, ctx, r);
@@ -176,4 +179,13 @@ cmd_user(struct out *o, struct ar_ctx *ctx, struct ar_conf *conf,
 	if (r == AR_ERR_CONFIG)
 		return EXIT_USAGE;
 	return r == AR_OK ? EXIT_OK : EXIT_FAILED;
+}
+
+/* "cache clear [LOCAL_USER]": argv holds one or two words. */
+int
+cmd_cache(struct out *o, struct ar_ctx *ctx, struct ar_conf *conf,
+    char **argv)
+{
+	return ar_check_cache_cmd(ctx, conf, argv[1] != NULL ? 2 : 1, argv,
+	    put_cb, o);
 }

@@ -30,6 +30,8 @@ static const struct command commands[] = {
 	{ "api", 0, cmd_api, "api" },
 	{ "jwks", 0, cmd_jwks, "jwks" },
 	{ "user", 1, cmd_user, "user LOCAL_USER" },
+	{ "cache", 1, cmd_cache, "cache clear" },
+	{ "cache", 2, cmd_cache, "cache clear LOCAL_USER" },
 };
 
 static void
@@ -86,10 +88,11 @@ find_command(int argc, char **argv, int ind)
 
 	if (ind >= argc)
 		return NULL;
+	/* A name may stand twice, with different numbers of arguments. */
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(argv[ind], commands[i].name) == 0)
-			return ind + 1 + commands[i].nargs == argc ?
-			    &commands[i] : NULL;
+		if (strcmp(argv[ind], commands[i].name) == 0 &&
+		    ind + 1 + commands[i].nargs == argc)
+			return &commands[i];
 	return NULL;
 }
 

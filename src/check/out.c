@@ -33,6 +33,12 @@ put(struct out *o, const char *key, const char *val)
 }
 
 void
+put_cb(void *o, const char *key, const char *val)
+{
+	put(o, key, val);
+}
+
+void
 put_int(struct out *o, const char *key, long long v)
 {
 	char buf[32];

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "acctcache.h"
 #include "api.h"
 #include "auth.h"
 #include "directory_policy.h"
@@ -16,6 +17,8 @@
 #include "key.h"
 #include "map.h"
 #include "name.h"
+#include "offline.h"
+#include "outage.h"
 #include "policy.h"
 #include "secure.h"
 #include "token.h"
@@ -236,10 +239,13 @@ reply_is_about(const char *asked, const struct ar_identity *id)
 	    (id->user_id != NULL && strcmp(asked, id->user_id) == 0);
 }
 
-/* Password path: the API, a second factor when asked, then the identity. */
+/*
+ * Password path: the API, a second factor when asked (*code_user set),
+ * then the identity.
+ */
 static int
 auth_password(struct ar_ctx *ctx, const struct ar_conf *conf,
-    const char *password, struct ar_identity *id)
+    const char *password, struct ar_identity *id, int *code_user)
 {
 	struct ar_login login;
 	char *name = NULL, *code = NULL;
@@ -267,6 +273,7 @@ auth_password(struct ar_ctx *ctx, const struct ar_conf *conf,
 		char *challenge = login.challenge;
 		int64_t left = ctx->deadline_ms - ar_monotonic_ms();
 
+		*code_user = 1;
 		login.challenge = NULL;
 		ar_login_clear(&login);
 		if ((r = answered(ctx, ask(ctx, PROMPT_CODE, &code))) !=
@@ -509,7 +516,8 @@ ar_auth_authenticate(struct ar_ctx *ctx, const struct ar_conf *conf,
 	const char *method = "-";
 	char *input = NULL, *dir_id = NULL;
 	size_t off, len;
-	int prompted = 0, proven = 0, r = AR_ERR_INTERNAL;
+	int prompted = 0, proven = 0, code_user = 0, online = 0;
+	int r = AR_ERR_INTERNAL;
 
 	if ((id = calloc(1, sizeof(*id))) == NULL) {
 		r = ar_fail(ctx, AR_ERR_NOMEM, "no_memory", "out of memory");
@@ -549,10 +557,10 @@ ar_auth_authenticate(struct ar_ctx *ctx, const struct ar_conf *conf,
 		    "input looks like a token; not sent to the API");
 	} else {
 		method = "password";
-		r = auth_password(ctx, conf, input, id);
+		r = auth_password(ctx, conf, input, id, &code_user);
+		online = r == AR_OK;
+		r = ar_offline_password(ctx, conf, input, r, id, &method);
 	}
-	ar_secure_free_str(input);
-	input = NULL;
 	if (r != AR_OK)
 		goto out;
 	proven = 1;	/* the credential is AuthRocket's word for id */
@@ -566,6 +574,9 @@ ar_auth_authenticate(struct ar_ctx *ctx, const struct ar_conf *conf,
 		goto out;
 	r = AR_OK;
  out:
+	if (strcmp(method, "password") == 0)
+		ar_offline_after_login(ctx, conf, input, code_user, online, id,
+		    r);
 	ar_secure_free_str(input);
 	free(dir_id);
 	/*
@@ -659,6 +670,42 @@ account_memberships(struct ar_ctx *ctx, const struct ar_conf *conf,
 	return AR_OK;
 }
 
+/*
+ * The account's state: from the account cache when a fresh answer is
+ * there (and is about the same person), else from AuthRocket, kept for
+ * the next check.  *from says which ("cache" or "api").
+ */
+static int
+account_state(struct ar_ctx *ctx, const struct ar_conf *conf,
+    const struct ar_identity *prior, const char *dir_id,
+    struct ar_identity *id, const char **from)
+{
+	int64_t age = 0;
+	int r;
+
+	if (ar_acctcache_get(ctx, conf, ctx->user, id, &age) == AR_OK) {
+		if (prior == NULL || prior->user_id == NULL ||
+		    (id->user_id != NULL &&
+		    strcmp(prior->user_id, id->user_id) == 0)) {
+			*from = "cache";
+			ar_log(ctx, AR_LOG_DEBUG, "account: cached answer, "
+			    "%lld s old", (long long)age);
+			r = check_mapping(ctx, conf, id, AR_ERR_USER_UNKNOWN);
+			if (r == AR_OK)
+				r = need_memberships(ctx, conf, id);
+			return r == AR_ERR_AUTH ? AR_ERR_USER_UNKNOWN : r;
+		}
+		ar_identity_clear(id);
+	}
+	*from = "api";
+	if ((r = account_lookup(ctx, conf, prior, dir_id, id)) != AR_OK)
+		return r;
+	if ((r = need_memberships(ctx, conf, id)) != AR_OK)
+		return r;
+	ar_acctcache_put(ctx, conf, ctx->user, id);
+	return AR_OK;
+}
+
 int
 ar_auth_account(struct ar_ctx *ctx, const struct ar_conf *conf,
     const struct ar_identity *prior)
@@ -667,6 +714,7 @@ ar_auth_account(struct ar_ctx *ctx, const struct ar_conf *conf,
 	const struct ar_identity *id = prior;
 	const char *method = prior != NULL && prior->source != NULL ?
 	    prior->source : "lookup";
+	const char *from = "-";	/* where the state came from */
 	char *dir_id = NULL;
 	int r = AR_ERR_INTERNAL;
 
@@ -717,16 +765,25 @@ ar_auth_account(struct ar_ctx *ctx, const struct ar_conf *conf,
 			r = AR_ERR_DENIED;
 		goto out;
 	}
-	/* Fresh state from AuthRocket unless this handle just asked it. */
-	if (conf->api_url != NULL && (prior == NULL || !prior->have_state)) {
+	/*
+	 * Fresh state unless this handle just asked AuthRocket; an offline
+	 * login asks again, and stands while AuthRocket stays unreachable.
+	 */
+	if (conf->api_url != NULL && (prior == NULL || !prior->have_state ||
+	    ar_offline_is(prior))) {
+		r = account_state(ctx, conf, prior, dir_id, &fresh, &from);
 		if (prior == NULL)
-			method = "api";
-		if ((r = account_lookup(ctx, conf, prior, dir_id, &fresh)) !=
-		    AR_OK)
+			method = from;
+		if (r != AR_OK && ar_offline_is(prior) &&
+		    ar_outage_reason(ctx->reason)) {
+			ar_ctx_clear_error(ctx);
+			ar_identity_clear(&fresh);
+			method = "offline";
+		} else if (r != AR_OK) {
 			goto out;
-		if ((r = need_memberships(ctx, conf, &fresh)) != AR_OK)
-			goto out;
-		id = &fresh;
+		} else {
+			id = &fresh;
+		}
 	}
 	if ((r = ar_dirpolicy_match(ctx, dir_id, id, AR_ERR_DENIED)) != AR_OK)
 		goto out;
@@ -740,6 +797,7 @@ ar_auth_account(struct ar_ctx *ctx, const struct ar_conf *conf,
 		goto out;
 	r = AR_OK;
  out:
+	ar_offline_after_account(ctx, conf, from, r);
 	/* The person has logged in by some method: tell them why not. */
 	if (r != AR_OK)
 		explain(ctx, r);

@@ -196,6 +196,9 @@ encode_reply(const struct ar_helper_resp *resp, char **buf, size_t *len)
 		goto out;
 	if ((r = ar_msg_add_int(&m, "time_ms", resp->time_ms)) != AR_OK)
 		goto out;
+	if (resp->retry_after > 0 && (r = ar_msg_add_int(&m, "retry_after",
+	    resp->retry_after)) != AR_OK)
+		goto out;
 	r = ar_msg_encode(&m, buf, len);
  out:
 	ar_msg_clear(&m);

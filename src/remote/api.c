@@ -11,6 +11,7 @@
 #include "claims.h"
 #include "helper_client.h"
 #include "json.h"
+#include "outage.h"
 #include "secure.h"
 #include "token.h"
 
@@ -283,16 +284,27 @@ out:
 	return r;
 }
 
-/* As api_send(), and a transport failure is AR_ERR_UNAVAIL. */
+/*
+ * As api_send(), and a transport failure is AR_ERR_UNAVAIL.  Inside an
+ * outage window nothing is sent ("offline"); what the request found
+ * opens, extends or closes the window.
+ */
 static int
 api_request(struct ar_ctx *ctx, const struct ar_conf *conf,
     const char *method, const char *path, const char *body, size_t body_len,
     struct ar_http_resp *resp)
 {
-	int r;
+	int probe = 0, r;
 
-	if ((r = api_send(ctx, conf, method, path, body, body_len, resp)) !=
-	    AR_OK)
+	/* Inside an outage window nobody waits for AuthRocket again. */
+	if ((r = ar_outage_check(ctx, conf, &probe)) != AR_OK)
+		return r;
+	r = api_send(ctx, conf, method, path, body, body_len, resp);
+	ar_outage_note(ctx, conf, r != AR_OK ? (ctx->reason != NULL ?
+	    ctx->reason : "helper_failed") : resp->status == 0 ?
+	    transport_reason(resp->error) : NULL, resp->status,
+	    resp->retry_after, probe);
+	if (r != AR_OK)
 		return r;
 	if (resp->status == 0)
 		return ar_fail(ctx, AR_ERR_UNAVAIL,

@@ -7,6 +7,7 @@
 #include <sys/random.h>
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #include "cache.h"
+#include "name.h"
 #include "secure.h"
 
 /* A plain file name of letters, digits, '.', '-', '_', not starting '.'. */
@@ -290,4 +292,95 @@ ar_cache_touch(struct ar_ctx *ctx, const struct ar_conf *conf,
 	/* The content is informative only; the mtime is what counts. */
 	n = snprintf(stamp, sizeof(stamp), "%lld\n", (long long)ctx->now);
 	return ar_cache_write(ctx, conf, name, stamp, (size_t)n);
+}
+
+int
+ar_cache_remove(struct ar_ctx *ctx, const struct ar_conf *conf,
+    const char *name)
+{
+	int dfd = -1, r = AR_ERR_INTERNAL;
+
+	if (!name_ok(name))
+		return ar_fail(ctx, AR_ERR_INTERNAL, "internal",
+		    "cache: bad entry name");
+	if ((r = open_dir(ctx, conf, 0, &dfd)) != AR_OK)
+		return r == AR_NOTHING ? AR_OK : r;
+	if (unlinkat(dfd, name, 0) == -1 && errno != ENOENT)
+		r = fail_errno(ctx, AR_ERR_INTERNAL, "cannot remove", name,
+		    errno);
+	else
+		r = AR_OK;
+	close(dfd);
+	return r;
+}
+
+int
+ar_cache_remove_prefix(struct ar_ctx *ctx, const struct ar_conf *conf,
+    const char *prefix, size_t *n)
+{
+	struct dirent *de;
+	DIR *d = NULL;
+	size_t plen = prefix != NULL ? strlen(prefix) : 0, gone = 0;
+	int dfd = -1, lfd, r = AR_ERR_INTERNAL;
+
+	*n = 0;
+	if (plen < 4 || !name_ok(prefix))
+		return ar_fail(ctx, AR_ERR_INTERNAL, "internal",
+		    "cache: bad entry prefix");
+	if ((r = open_dir(ctx, conf, 0, &dfd)) != AR_OK)
+		return r == AR_NOTHING ? AR_OK : r;
+	if ((lfd = dup(dfd)) == -1 || (d = fdopendir(lfd)) == NULL) {
+		if (lfd != -1)
+			close(lfd);
+		r = fail_errno(ctx, AR_ERR_INTERNAL, "cannot list",
+		    conf->cache_dir, errno);
+		goto out;
+	}
+	r = AR_OK;
+	while ((de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, prefix, plen) != 0 ||
+		    !name_ok(de->d_name))
+			continue;
+		if (unlinkat(dfd, de->d_name, 0) == -1) {
+			if (errno != ENOENT)
+				r = fail_errno(ctx, AR_ERR_INTERNAL,
+				    "cannot remove", de->d_name, errno);
+			continue;
+		}
+		gone++;
+	}
+	*n = gone;
+out:
+	if (d != NULL)
+		closedir(d);
+	close(dfd);
+	return r;
+}
+
+void
+ar_cache_url_tag(const char *url, char *buf, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;	/* FNV-1a, 64 bits */
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)(url != NULL ? url : ""); *p != '\0';
+	    p++) {
+		h ^= *p;
+		h *= 0x100000001b3ULL;
+	}
+	snprintf(buf, n, "%016llx", (unsigned long long)h);
+}
+
+int
+ar_cache_user_entry(struct ar_ctx *ctx, const struct ar_conf *conf,
+    const char *kind, const char *user, char *buf, size_t n)
+{
+	char tag[20];
+
+	if (conf->api_url == NULL || user == NULL || !ar_name_ok(user))
+		return ar_fail(ctx, AR_ERR_INTERNAL, "internal",
+		    "cache: no API URL or a bad local name");
+	ar_cache_url_tag(conf->api_url, tag, sizeof(tag));
+	snprintf(buf, n, "%s-%s-%s", kind, tag, user);
+	return AR_OK;
 }

@@ -38,4 +38,34 @@ int	ar_cache_write(struct ar_ctx *ctx, const struct ar_conf *conf,
 int	ar_cache_touch(struct ar_ctx *ctx, const struct ar_conf *conf,
 	    const char *name);
 
+/*
+ * Remove entry name; an absent entry or directory is AR_OK.  Errors:
+ * AR_ERR_CONFIG (unsafe directory), AR_ERR_INTERNAL (bad name, I/O).
+ */
+int	ar_cache_remove(struct ar_ctx *ctx, const struct ar_conf *conf,
+	    const char *name);
+
+/*
+ * Remove every entry whose name starts with prefix (at least 4
+ * characters); *n receives how many went.  Errors as ar_cache_remove().
+ */
+int	ar_cache_remove_prefix(struct ar_ctx *ctx,
+	    const struct ar_conf *conf, const char *prefix, size_t *n);
+
+/*
+ * The entry name "KIND-TAG-USER" of a per-user cache entry for
+ * conf->api_url (TAG from ar_cache_url_tag()) into buf (at least 96
+ * bytes).  Errors: AR_ERR_INTERNAL when there is no api_url or user is
+ * not a valid local account name (such a name is never stored).
+ */
+int	ar_cache_user_entry(struct ar_ctx *ctx, const struct ar_conf *conf,
+	    const char *kind, const char *user, char *buf, size_t n);
+
+/*
+ * A short tag naming a URL in entry names: 16 hex digits of FNV-1a 64
+ * (not a secret and not a defence; the file rules are).  buf holds at
+ * least 17 bytes.
+ */
+void	ar_cache_url_tag(const char *url, char *buf, size_t n);
+
 #endif /* AR_CACHE_H */

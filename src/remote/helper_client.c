@@ -271,6 +271,14 @@ decode_reply(struct ar_ctx *ctx, const char *buf, size_t len,
 	resp->error = take(&m, "error", NULL);
 	resp->detail = take(&m, "detail", NULL);
 	resp->tls = take(&m, "tls", NULL);
+	/* Optional; when present, seconds within what the helper passes on. */
+	if (ar_msg_get(&m, "retry_after", NULL) != NULL) {
+		resp->retry_after = (long)ar_msg_get_int(&m, "retry_after", -1);
+		if (resp->retry_after <= 0 || resp->retry_after > 86400) {
+			snprintf(why, whylen, "reply with a bad retry_after");
+			goto out;
+		}
+	}
 	/* Exactly one of an HTTP status and a transport error. */
 	if ((status == 0) != (resp->error != NULL)) {
 		snprintf(why, whylen, "reply with %s",

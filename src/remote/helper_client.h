@@ -32,6 +32,7 @@ struct ar_http_resp {
 	char		*detail;	/* helper's escaped detail, or NULL */
 	char		*tls;		/* negotiated TLS version, or NULL */
 	long		 time_ms;	/* helper's measured request time */
+	long		 retry_after;	/* Retry-After seconds, or 0 */
 };
 
 /*

@@ -95,25 +95,24 @@ header_value(char *dst, size_t dstlen, const char *line, size_t n,
 }
 
 /*
- * Retry-After in delta seconds (the HTTP-date form is not used by the
- * API as far as known, and counts as absent); -1 when absent or odd.
+ * Retry-After in delta seconds (the HTTP-date form is ignored: a clock we
+ * do not share), capped at AR_HELPER_MAX_RETRY_AFTER; -1 when absent or
+ * odd.
  */
 static long
 retry_seconds(const char *line, size_t n)
 {
-	char v[32];
-	long secs = 0;
+	char v[16];
+	long s = 0;
 	size_t i;
 
 	header_value(v, sizeof(v), line, n, 12);
-	if (v[0] == '\0' || strlen(v) > 9)
+	if (v[0] == '\0' || strspn(v, "0123456789") != strlen(v) ||
+	    strlen(v) > 9)
 		return -1;
-	for (i = 0; v[i] != '\0'; i++) {
-		if (v[i] < '0' || v[i] > '9')
-			return -1;
-		secs = secs * 10 + (v[i] - '0');
-	}
-	return secs;
+	for (i = 0; v[i] != '\0'; i++)
+		s = s * 10 + (v[i] - '0');
+	return s > AR_HELPER_MAX_RETRY_AFTER ? AR_HELPER_MAX_RETRY_AFTER : s;
 }
 
 /* Header bytes are capped too; the Date header is kept for clock checks. */

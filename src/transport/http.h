@@ -11,6 +11,7 @@
 #define AR_HELPER_MAX_HEADERS	32
 #define AR_HELPER_MAX_HDR_BYTES	65536	/* reply header bytes accepted */
 #define AR_HELPER_CA_DIR	"/etc/ssl/certs"
+#define AR_HELPER_MAX_RETRY_AFTER 86400	/* seconds passed on at most */
 
 struct ar_helper_req {
 	const char	*method;	/* "GET" or "POST" */

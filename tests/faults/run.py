@@ -58,17 +58,54 @@ def scenarios(t, which):
     if which == "token":
         return out
     m = env.mock
+    # An injected failure that makes a request wait out its deadline looks
+    # like an outage; these scenarios are about other things and must
+    # not inherit a window from an earlier run.
     pconf = t.conf(name="pw.conf", api_url=m.url(1), api_key="ko_testkey",
                    ca_file=env.ca_file, jwt_key_file=hs, realm_id="rl_test",
-                   mode="password")
+                   mode="password", offline_timeout=0,
+                   account_cache_timeout=0)
     out.append(Scenario("password-ok", "alice", ["pw-alice"], pconf))
     out.append(Scenario("password-bad", "alice", ["wrong"], pconf))
     out.append(Scenario("password-totp", "carol", ["pw-carol", "123456"],
                         pconf))
     aconf = t.conf(name="acct.conf", api_url=m.url(2), api_key="ks_testkey",
-                   ca_file=env.ca_file, require_permission="ssh")
+                   ca_file=env.ca_file, require_permission="ssh",
+                   offline_timeout=0, account_cache_timeout=0)
     out.append(Scenario("account-ok", "alice", [], aconf, ("account",)))
     out.append(Scenario("account-inactive", "dave", [], aconf, ("account",)))
+    out += outage_scenarios(t, m, hs)
+    return out
+
+
+def outage_scenarios(t, m, hs):
+    """The outage stores: writing a verifier and an account entry after an
+    online login, and logins checked against the verifier inside an
+    outage window (a marker that stays open for the whole run)."""
+    env = t.env
+    out = []
+    keys = dict(api_url=m.url(1), api_key="ko_testkey", ca_file=env.ca_file,
+                jwt_key_file=hs, realm_id="rl_test", mode="password",
+                cache_credentials=True, account_cache_timeout=300,
+                offline_failed_login_attempts=1000)
+    os.mkdir(t.tmp / "cached-cache", 0o700)
+    cconf = t.conf(name="cached.conf", cache_dir=str(t.tmp / "cached-cache"),
+                   **keys)
+    out.append(Scenario("password-cached", "alice", ["pw-alice"], cconf))
+    oconf = t.conf(name="offline.conf",
+                   cache_dir=str(t.tmp / "offline-cache"), **keys)
+    os.mkdir(t.tmp / "offline-cache", 0o700)
+    r = t.pam("alice", ["pw-alice"], oconf)
+    if r.auth != OK:
+        raise RuntimeError("online login for the offline scenarios: %r" % r)
+    now = int(time.time())
+    marker = t.tmp / "offline-cache" / ("outage-" + artest.cache_tag(m.url(1)))
+    marker.write_text("%d %d server_error\n" % (now, now + 3000))
+    os.chmod(marker, 0o600)
+    out.append(Scenario("offline-ok", "alice", ["pw-alice"], oconf))
+    out.append(Scenario("offline-bad", "alice", ["wrong"], oconf,
+                        ("auth",)))
+    out.append(Scenario("account-cached", "alice", [], cconf, ("account",)))
     return out
 
 
@@ -151,7 +188,8 @@ def main():
             if a.only and sc.name != a.only:
                 continue
             if a.quick and sc.name not in ("token-ok", "token-wrong-user",
-                                           "password-ok", "password-bad"):
+                                           "password-ok", "password-bad",
+                                           "password-cached", "offline-ok"):
                 continue
             d = t.tmp / sc.name
             d.mkdir()

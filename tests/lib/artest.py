@@ -462,6 +462,15 @@ class T:
                               capture_output=True, text=True, timeout=timeout)
 
 
+def cache_tag(url):
+    """The tag cache entries carry for a URL (FNV-1a 64, as src/remote
+    names them)."""
+    h = 0xcbf29ce484222325
+    for b in url.encode():
+        h = ((h ^ b) * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
+    return "%016x" % h
+
+
 def free_port():
     s = socket.socket()
     s.bind(("127.0.0.1", 0))

@@ -26,6 +26,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import secrets
 import select
 import socket
@@ -127,9 +128,19 @@ def b64url(data):
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
+FLEET = re.compile(r"(?:usr_)?(fleet\d{3})(?:@example\.com)?")
+
+
 def find_user(name):
-    """(key, record) for a user name, id or email, or (None, None)."""
-    for key, u in USERS.items():
+    """(key, record) for a user name, id or email, or (None, None).
+    fleet000..fleet999 exist on demand (the bench's busy hosts)."""
+    m = FLEET.fullmatch(name or "")
+    if m:
+        key = m.group(1)
+        return key, USERS.setdefault(key, user(
+            "usr_" + key, key, key + "@example.com",
+            memberships=[("org_ops", "Ops", ["ssh"])]))
+    for key, u in list(USERS.items()):
         if name in (key, u["username"], u["id"], u["email"]):
             return key, u
     return None, None
@@ -161,6 +172,10 @@ class State:
         self.fail_page = None
         self.page_no = {"users": 0, "memberships": 0}
         self.list_cache = None
+        # An outage of the API paths: None, or {"status": N (0: close the
+        # connection without a reply, -1: never answer), "retry_after":
+        # seconds or None}.
+        self.outage = None
 
     def control(self, obj):
         if not isinstance(obj, dict):
@@ -168,7 +183,7 @@ class State:
         known = {"reset", "jwks_kid", "jwks_status", "jwks_body", "jwt_alg",
                  "jwt_ttl", "jwt_extra", "revoke_session", "add_session",
                  "date_offset", "list_static", "list_users", "generate",
-                 "set_state", "delete", "fail_page"}
+                 "set_state", "delete", "fail_page", "outage", "user_state"}
         bad = set(obj) - known
         if bad:
             raise ValueError("unknown control keys: %s" % sorted(bad))
@@ -193,6 +208,14 @@ class State:
                 self.jwt_extra = dict(obj["jwt_extra"] or {})
             if "date_offset" in obj:
                 self.date_offset = int(obj["date_offset"])
+            if "outage" in obj:
+                o = obj["outage"]
+                if o is not None and not isinstance(o, dict):
+                    raise ValueError("outage must be an object or null")
+                self.outage = o
+            # user_state and set_state: the same, by username or id.
+            for k, v in dict(obj.get("user_state") or {}).items():
+                self.user_state[self.resolve(k)] = v
             if "revoke_session" in obj:
                 s = self.sessions.get(obj["revoke_session"])
                 if s is not None:
@@ -433,6 +456,8 @@ class Handler(BaseHTTPRequestHandler):
                 return self.do_control(body)
             if raw == "/connect/jwks" and self.command == "GET":
                 return self.do_jwks()
+            if raw.startswith("/v") and self.outage_reply():
+                return
             for v in (1, 2):
                 prefix = "/v%d/" % v
                 if raw.startswith(prefix):
@@ -444,6 +469,30 @@ class Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionError, ssl.SSLError,
                 socket.timeout):
             self.close_connection = True
+
+    def outage_reply(self):
+        """During a simulated outage the API answers with its status."""
+        with self.server.state.lock:
+            o = self.server.state.outage
+        if o is None:
+            return False
+        status = int(o.get("status", 503))
+        if status == -1:
+            self.hang()
+            return True
+        if status == 0:
+            self.close_connection = True
+            try:
+                self.connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            return True
+        headers = []
+        if o.get("retry_after") is not None:
+            headers.append(("Retry-After", str(o["retry_after"])))
+        self.send_json(status, {"errors": ["outage simulated by the mock"]},
+                       headers)
+        return True
 
     def do_control(self, body):
         try:

@@ -20,7 +20,8 @@ def test_reply_about_another_user(t):
 
 def test_unavailable_replies(t):
     for v in (1, 2):
-        conf = pw_conf(t, v)
+        # Each reply judged on its own: no outage window between them.
+        conf = pw_conf(t, v, offline_timeout=0)
         for name, reason in (("badjson", "bad_json"), ("html", None),
                              ("deep", None), ("huge", None),
                              ("redirect-http", "redirect"),

@@ -65,3 +65,24 @@ def test_leftover_syslog_captures(t):
                     check_lines(t, fh.read().splitlines(), [], p)
                 n += 1
     t.true(n > 0, "syslog captures found (%d)" % n)
+
+
+def test_cache_stores_hold_no_secrets(t):
+    # The outage stores (verifiers, account answers, outage markers) of
+    # every test of the run: a verifier, never a password, key or token.
+    n = 0
+    words = secrets(t)
+    for root, _, files in os.walk(t.env.work):
+        for f in files:
+            if not f.startswith(("cred-", "acct-", "outage-")):
+                continue
+            p = os.path.join(root, f)
+            with open(p, errors="replace") as fh:
+                text = fh.read()
+            bad = [w[:12] for w in words if w in text]
+            if JWT.search(text):
+                bad.append("jwt")
+            t.eq(bad, [], "secrets in %s" % p)
+            n += 1
+    if n == 0:
+        t.skip("no outage store was written earlier in this run")

@@ -40,7 +40,10 @@ def v1(user, uid=None):
 
 
 def services(t, timeout=3):
-    """Write the PAM services tok, pw (v1), pw2 (v2) and return the dir."""
+    """Write the PAM services tok, pw (v1), pw2 (v2) and return the dir.
+    The plans mix hanging and failing users with good ones on one API
+    URL, each with its own expected result: no outage window, no account
+    cache between them."""
     env = t.env
     m = env.mock
     mod = env.build / "pam_authrocket.so"
@@ -50,10 +53,12 @@ def services(t, timeout=3):
         "pw": t.conf(name="soak-pw.conf", api_url=m.url(1),
                      api_key="ko_testkey", realm_id="rl_test",
                      ca_file=env.ca_file, jwt_key_file=env.keys["hs"],
-                     timeout=timeout),
+                     timeout=timeout, offline_timeout=0,
+                     account_cache_timeout=0),
         "pw2": t.conf(name="soak-pw2.conf", api_url=m.url(2),
                       api_key="ks_testkey", ca_dir=env.ca_dir,
-                      timeout=timeout),
+                      timeout=timeout, offline_timeout=0,
+                      account_cache_timeout=0),
     }
     d = t.tmp / "soak.pam.d"
     d.mkdir(exist_ok=True)
