@@ -12,7 +12,6 @@
 
 #include "conf.h"
 #include "name.h"
-#include "key.h"
 #include "secure.h"
 
 #define MAX_PROMPT	200	/* bytes of prompt text */

@@ -126,6 +126,14 @@ int	ar_conf_load(struct ar_ctx *ctx, int argc, const char **argv,
 /* Release everything a conf holds, wiping secrets; NULL-safe. */
 void	ar_conf_free(struct ar_conf *conf);
 
+/*
+ * The SDK rule on a JWT key's text alone (no parsing): after trimming
+ * blanks, longer than 256 characters or containing "PUBLIC KEY" means a
+ * public key, anything else an HMAC secret.  0 for NULL.
+ */
+#define AR_PUBLIC_TEXT_LEN	256	/* SDK rule: longer means public */
+int	ar_key_text_is_public(const char *text, size_t len);
+
 /* The key table, terminated by a row with name NULL. */
 const struct ar_conf_key *ar_conf_keys(void);
 

@@ -14,13 +14,13 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include "conf.h"
 #include "key.h"
 #include "secure.h"
 #include "spki.h"
 
 #define AR_HMAC_MIN		32	/* shortest HMAC secret accepted */
 #define AR_RSA_MIN_BITS		2048	/* smallest RSA modulus accepted */
-#define AR_PUBLIC_TEXT_LEN	256	/* SDK rule: longer means public */
 
 /* Where a key came from decides the error code and wording. */
 struct key_origin {
@@ -53,19 +53,6 @@ trim(const char **s, size_t *n)
 	}
 	while (*n > 0 && is_blank((*s)[*n - 1]))
 		(*n)--;
-}
-
-int
-ar_key_text_is_public(const char *text, size_t len)
-{
-	const char *s = text;
-	size_t n = len;
-
-	if (text == NULL)
-		return 0;
-	trim(&s, &n);
-	return n > AR_PUBLIC_TEXT_LEN ||
-	    memmem(s, n, "PUBLIC KEY", strlen("PUBLIC KEY")) != NULL;
 }
 
 void

@@ -46,13 +46,6 @@ int	ar_key_from_der(struct ar_ctx *ctx, const unsigned char *der,
 	    size_t len, struct ar_key *key);
 
 /*
- * The SDK rule on the key text alone (no parsing): after trimming blanks,
- * longer than 256 characters or containing "PUBLIC KEY" means a public
- * key.  Used by conf.c to know whether a file holds a secret.
- */
-int	ar_key_text_is_public(const char *text, size_t len);
-
-/*
  * Empty OpenSSL's thread-local error queue (libjwt and the key parsers
  * leave entries on failure), so that the host process never finds our
  * errors there.  Lets token.c stay free of OpenSSL headers.

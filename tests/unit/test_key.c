@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "conf.h"
 #include "key.h"
 
 static char dir[] = "/tmp/test_key.XXXXXX";
