@@ -74,6 +74,23 @@ dup_bytes(const void *p, size_t len)
 	return d;
 }
 
+/* The algorithm a key type pins: the key decides, never the token. */
+static int
+alg_of_spki(enum ar_spki_type type)
+{
+	switch (type) {
+	case AR_SPKI_RSA:
+		return AR_ALG_RS256;
+	case AR_SPKI_EC_P256:
+		return AR_ALG_ES256;
+	case AR_SPKI_EC_P384:
+		return AR_ALG_ES384;
+	case AR_SPKI_NONE:
+		break;
+	}
+	return AR_ALG_NONE;
+}
+
 /*
  * Check the public key's type and size and pin its algorithm: RSA of at
  * least 2048 bits gives RS256, P-256 ES256, P-384 ES384.  Everything else
@@ -205,11 +222,13 @@ finish_spki(struct ar_ctx *ctx, const struct key_origin *o,
 	struct ar_key k;
 	size_t b64len, i, off = 0, cap;
 	unsigned char *b64 = NULL;
+	enum ar_spki_type type = AR_SPKI_NONE;
 	int r, bits = 0;
 
 	memset(&k, 0, sizeof(k));
-	switch (ar_spki_classify(der, len, AR_RSA_MIN_BITS, &k.alg, &bits)) {
+	switch (ar_spki_classify(der, len, AR_RSA_MIN_BITS, &type, &bits)) {
 	case AR_SPKI_OK:
+		k.alg = alg_of_spki(type);
 		break;
 	case AR_SPKI_TOO_SMALL:
 		return ar_fail(ctx, o->code, o->reason, "%s: rsa key of %d "
@@ -425,8 +444,9 @@ ar_key_from_der(struct ar_ctx *ctx, const unsigned char *der, size_t len,
 	}
 	/* A JWKS x5c entry may be a bare SPKI (the usual case) or a
 	 * certificate. */
-	if (ar_spki_classify(der, len, AR_RSA_MIN_BITS, &(int){ 0 },
-	    &(int){ 0 }) != AR_SPKI_MALFORMED) {
+	if (ar_spki_classify(der, len, AR_RSA_MIN_BITS,
+	    &(enum ar_spki_type){ AR_SPKI_NONE }, &(int){ 0 }) !=
+	    AR_SPKI_MALFORMED) {
 		r = finish_spki(ctx, &origin_jwks, der, len, key);
 		goto out;
 	}
