@@ -9,6 +9,7 @@
 
 #include "api.h"
 #include "claims.h"
+#include "fetch.h"
 #include "helper_client.h"
 #include "json.h"
 #include "secure.h"
@@ -155,21 +156,6 @@ dump_body(struct ar_ctx *ctx, json_t *root, char **out, size_t *len)
 	return AR_OK;
 }
 
-/* The class name of a transport failure, as a static reason keyword. */
-static const char *
-transport_reason(const char *error)
-{
-	static const char *const known[] = { "timeout", "connect", "resolve",
-	    "tls", "too_large", "proto" };
-	size_t i;
-
-	for (i = 0; error != NULL && i < sizeof(known) / sizeof(known[0]);
-	    i++)
-		if (strcmp(error, known[i]) == 0)
-			return known[i];
-	return "transport";
-}
-
 /*
  * Send one request to conf->api_url + "/" + path (path already escaped)
  * with the API key and realm headers.  AR_OK means the helper answered:
@@ -263,7 +249,7 @@ api_request(struct ar_ctx *ctx, const struct ar_conf *conf,
 		return r;
 	if (resp->status == 0)
 		return ar_fail(ctx, AR_ERR_UNAVAIL,
-		    transport_reason(resp->error), "api: %s %s: %s", method,
+		    ar_fetch_transport_reason(resp->error), "api: %s %s: %s", method,
 		    path, resp->error != NULL ? resp->error : "transport");
 	return AR_OK;
 }
@@ -551,54 +537,6 @@ ar_api_session_live(struct ar_ctx *ctx, const struct ar_conf *conf,
 }
 
 int
-ar_api_fetch(struct ar_ctx *ctx, const struct ar_conf *conf,
-    const char *url, char **body, size_t *len)
-{
-	struct ar_http_req req;
-	struct ar_http_resp resp;
-	char what[300];
-	int r = AR_ERR_INTERNAL;
-
-	memset(&req, 0, sizeof(req));
-	memset(&resp, 0, sizeof(resp));
-	if (url == NULL || strncmp(url, "https://", 8) != 0) {
-		r = ar_fail(ctx, AR_ERR_CONFIG, "config",
-		    "conf: %s: only https:// URLs are fetched",
-		    url != NULL ? url : "-");
-		goto out;
-	}
-	/* No API key: the JWKS is public and may live on another host. */
-	req.method = "GET";
-	req.url = url;
-	req.headers[0] = "Accept: application/json";
-	req.headers[1] = "User-Agent: " AR_USER_AGENT;
-	req.headers[2] = NULL;
-	if ((r = ar_http_perform(ctx, conf, &req, &resp)) != AR_OK)
-		goto out;
-	snprintf(what, sizeof(what), "GET %.200s", url);
-	if (resp.status == 0) {
-		r = ar_fail(ctx, AR_ERR_UNAVAIL, transport_reason(resp.error),
-		    "api: %s: %s", what, resp.error ? resp.error : "transport");
-		goto out;
-	}
-	if ((r = ar_api_parse_status(ctx, conf, AR_API_OTHER, what, resp.status,
-	    resp.body, resp.body_len)) != AR_OK)
-		goto out;
-	if (resp.body == NULL) {
-		r = ar_fail(ctx, AR_ERR_UNAVAIL, "bad_reply",
-		    "api: %s: empty reply", what);
-		goto out;
-	}
-	*body = resp.body;
-	*len = resp.body_len;
-	resp.body = NULL;	/* transferred */
-	r = AR_OK;
-out:
-	ar_http_resp_clear(&resp);
-	return r;
-}
-
-int
 ar_api_probe(struct ar_ctx *ctx, const struct ar_conf *conf,
     struct ar_api_probe *p)
 {
@@ -626,7 +564,7 @@ ar_api_probe(struct ar_ctx *ctx, const struct ar_conf *conf,
 		goto out;
 	/* Still judge the outcome: the reason and log hints (403...) help. */
 	if (resp.status == 0)
-		(void)ar_fail(ctx, AR_ERR_UNAVAIL, transport_reason(resp.error),
+		(void)ar_fail(ctx, AR_ERR_UNAVAIL, ar_fetch_transport_reason(resp.error),
 		    "api: GET %s: %s", path, resp.error ? resp.error : "-");
 	else
 		(void)ar_api_parse_status(ctx, conf, AR_API_OTHER, "GET probe",

@@ -76,13 +76,6 @@ int	ar_api_session_live(struct ar_ctx *ctx, const struct ar_conf *conf,
 	    const char *session_id);
 
 /*
- * GET an absolute https URL without the API key (JWKS).  On AR_OK *body
- * is malloc'ed (NUL terminated).  Errors: AR_ERR_UNAVAIL, AR_ERR_NOMEM.
- */
-int	ar_api_fetch(struct ar_ctx *ctx, const struct ar_conf *conf,
-	    const char *url, char **body, size_t *len);
-
-/*
  * For authrocket-check api: GET realms/{realm_id} (or users?max_results=1
  * without realm): status, latency, TLS version and the Date header.
  * AR_OK whenever the helper answered, also for a transport failure (then

@@ -9,6 +9,7 @@
 
 #include "api.h"
 #include "claims.h"
+#include "fetch.h"
 #include "json.h"
 #include "secure.h"
 #include "token.h"
@@ -104,26 +105,8 @@ ar_api_parse_status(struct ar_ctx *ctx, const struct ar_conf *conf,
 		    "api_key, account_id and realm_id");
 		return ar_fail(ctx, AR_ERR_UNAVAIL, "api_key_rejected",
 		    "api: %s: 403: %s", what, text);
-	} else if (status >= 300 && status <= 399) {
-		/* Redirects are never followed: the API does not send them. */
-		ar_log(ctx, AR_LOG_ERR, "api: %s: redirect (%ld) not followed",
-		    what, status);
-		return ar_fail(ctx, AR_ERR_UNAVAIL, "redirect",
-		    "api: %s: redirect (%ld)", what, status);
-	} else if (status == 429) {
-		ar_log(ctx, AR_LOG_ERR, "api: %s: rate limited (429)", what);
-		return ar_fail(ctx, AR_ERR_UNAVAIL, "rate_limited",
-		    "api: %s: 429: %s", what, text);
-	} else if (status >= 500 && status <= 599) {
-		ar_log(ctx, AR_LOG_ERR, "api: %s: server error (%ld): %s",
-		    what, status, text[0] != '\0' ? text : "-");
-		return ar_fail(ctx, AR_ERR_UNAVAIL, "server_error",
-		    "api: %s: %ld: %s", what, status, text);
 	}
-	ar_log(ctx, AR_LOG_ERR, "api: %s: unexpected status %ld: %s", what,
-	    status, text[0] != '\0' ? text : "-");
-	return ar_fail(ctx, AR_ERR_UNAVAIL, "bad_status",
-	    "api: %s: unexpected status %ld", what, status);
+	return ar_fetch_judge_status(ctx, what, status, text);
 }
 
 /* Copy an optional string member (absent or null leaves *out NULL). */

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api.h"
 #include "cache.h"
+#include "fetch.h"
 #include "json.h"
 #include "jwks.h"
 #include "secure.h"
@@ -386,7 +386,7 @@ fetch_doc(struct ar_ctx *scratch, const struct ar_conf *conf, char **doc,
 	size_t l = 0;
 	int r;
 
-	if ((r = ar_api_fetch(scratch, conf, conf->jwks_url, &b, &l)) !=
+	if ((r = ar_fetch_get(scratch, conf, conf->jwks_url, &b, &l)) !=
 	    AR_OK)
 		return r;
 	scratch_init(&pscratch, scratch);

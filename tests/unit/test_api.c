@@ -8,6 +8,7 @@
 #include "harness.h"
 
 #include "api.h"
+#include "fetch.h"
 #include "secure.h"
 
 #define JWT	"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl"
@@ -599,7 +600,7 @@ test_no_request(void)
 	conf.api_key = NULL;
 	T_EQ_INT(ar_api_get_user(&ctx, &conf, "alice", &id), AR_ERR_CONFIG);
 	setup(&ctx, &conf, 2);
-	T_EQ_INT(ar_api_fetch(&ctx, &conf, "http://x/jwks", NULL, NULL),
+	T_EQ_INT(ar_fetch_get(&ctx, &conf, "http://x/jwks", NULL, NULL),
 	    AR_ERR_CONFIG);
 	T_CHECK(l.token == NULL && id.user_id == NULL);
 	ar_login_clear(&l);
