@@ -8,12 +8,10 @@
 #include <string.h>
 
 #include "api.h"
-#include "claims.h"
 #include "fetch.h"
 #include "helper_client.h"
 #include "json.h"
 #include "secure.h"
-#include "token.h"
 
 #define NAME_MAX_LEN	256	/* longest user name or id put in a path */
 

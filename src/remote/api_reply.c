@@ -8,9 +8,9 @@
 #include <string.h>
 
 #include "api.h"
-#include "claims.h"
 #include "fetch.h"
 #include "json.h"
+#include "membership.h"
 #include "secure.h"
 #include "token.h"
 
@@ -357,7 +357,8 @@ ar_api_parse_memberships(struct ar_ctx *ctx, const char *body, size_t len,
 			goto out;
 		}
 	}
-	r = ar_claims_memberships(ctx, coll, 3, AR_ERR_UNAVAIL, id);
+	r = ar_memberships_parse(ctx, coll, AR_MEMB_API, AR_ERR_UNAVAIL,
+	    id);
 out:
 	json_decref(root);
 	return r;

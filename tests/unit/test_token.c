@@ -18,6 +18,7 @@
 #include "claims.h"
 #include "harness.h"
 #include "json.h"
+#include "membership.h"
 #include "token.h"
 
 #define NOW	1700000000LL
@@ -1164,7 +1165,7 @@ test_memberships_api(void)
 	ar_ctx_init(&ctx, "test");
 	T_EQ_INT(ar_json_parse_object(&ctx, good, strlen(good), AR_ERR_UNAVAIL,
 	    &root), AR_OK);
-	T_EQ_INT(ar_claims_memberships(&ctx, json_object_get(root, "c"), 3,
+	T_EQ_INT(ar_memberships_parse(&ctx, json_object_get(root, "c"), AR_MEMB_API,
 	    AR_ERR_UNAVAIL, &id), AR_OK);
 	json_decref(root);
 	T_EQ_INT(id.have_memberships, 1);
@@ -1184,8 +1185,8 @@ test_memberships_api(void)
 		root = NULL;
 		T_EQ_INT(ar_json_parse_object(&ctx, bad[i], strlen(bad[i]),
 		    AR_ERR_UNAVAIL, &root), AR_OK);
-		T_EQ_INT(ar_claims_memberships(&ctx,
-		    json_object_get(root, "c"), 3, AR_ERR_UNAVAIL, &id),
+		T_EQ_INT(ar_memberships_parse(&ctx,
+		    json_object_get(root, "c"), AR_MEMB_API, AR_ERR_UNAVAIL, &id),
 		    AR_ERR_UNAVAIL);
 		T_EQ_STR(ctx.reason, "bad_json");
 		json_decref(root);
