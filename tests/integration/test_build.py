@@ -37,6 +37,102 @@ def test_one_outside_library_per_file(t):
     t.absent(module, "libcurl", "the module never loads libcurl")
 
 
+# The allowed include graph.  Library layers, lowest first: a layer uses
+# its own headers and those of the layers below it.  src/dir (the directory
+# file format) is libc only and may be used by anyone; src/transport (the
+# libcurl code) sits on the base layer and is used only by the programs
+# that talk HTTPS themselves.  Programs sit on top; the NSS module and
+# authrocket-keys are loaded or run everywhere and stay tiny.
+LAYERS = ["base", "conf", "identity", "remote", "decide"]
+LIBRARY = set(LAYERS) | {"dir"}
+PROGRAMS = {"helper", "check", "sync"}
+MAY_INCLUDE = {layer: set(LAYERS[:i + 1]) | {"dir"}
+               for i, layer in enumerate(LAYERS)}
+MAY_INCLUDE["base"] = {"base"}
+MAY_INCLUDE["dir"] = {"dir"}
+MAY_INCLUDE["transport"] = {"base", "transport"}
+MAY_INCLUDE.update({p: LIBRARY | {"transport", p} for p in PROGRAMS})
+MAY_INCLUDE["shim"] = LIBRARY          # pam_authrocket.c: no libcurl
+MAY_INCLUDE["nss"] = {"dir", "nss"}
+MAY_INCLUDE["keys"] = {"dir", "keys", "ar.h"}
+# Outside libraries that libc-only code must never include.
+NOT_LIBC = ("jwt.h", "jansson.h", "curl/", "openssl/", "security/",
+            "crypt.h", "systemd/")
+# Within the remote layer only the API files speak the AuthRocket API; the
+# JWKS fetch, the caches and the helper client use the plain transport.
+SAME_LAYER_ONLY = {"api.h": {"api.c", "api_reply.c", "api.h"}}
+INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]', re.M)
+
+
+def component(path):
+    """The folder a source file belongs to ("shim" for the PAM shim)."""
+    parts = pathlib.PurePath(path).parts
+    return "shim" if parts == ("pam_authrocket.c",) else parts[1]
+
+
+def include_edges():
+    """(file, its component, kind, header) for every #include."""
+    files = sorted(str(p.relative_to(ROOT))
+                   for p in (ROOT / "src").rglob("*.[ch]"))
+    files.append("pam_authrocket.c")
+    for f in files:
+        for kind, hdr in INCLUDE.findall((ROOT / f).read_text()):
+            yield f, component(f), kind, hdr
+
+
+def test_includes_point_down_the_layers(t):
+    owner = {}
+    for h in (ROOT / "src").rglob("*.h"):
+        owner.setdefault(h.name, set()).add(h.parent.name)
+    dup = sorted(n for n, where in owner.items() if len(where) > 1)
+    t.eq(dup, [], "header names are unique (includes are bare names)")
+    bad = []
+    for f, comp, kind, hdr in include_edges():
+        if comp not in MAY_INCLUDE:
+            bad.append("%s: folder %s has no include rule" % (f, comp))
+            continue
+        if kind != '"':
+            continue
+        where = owner.get(hdr)
+        if where is None:
+            bad.append("%s: %s is not a header of src/" % (f, hdr))
+            continue
+        layer = next(iter(where))
+        allowed = MAY_INCLUDE[comp]
+        if layer not in allowed and hdr not in allowed:
+            bad.append("%s (%s) includes %s (%s)" % (f, comp, hdr, layer))
+        elif (layer == comp and hdr in SAME_LAYER_ONLY and
+              pathlib.PurePath(f).name not in SAME_LAYER_ONLY[hdr]):
+            bad.append("%s includes %s (API code only)" % (f, hdr))
+    t.eq(bad, [], "includes outside the allowed graph")
+
+
+def test_libc_only_code_includes_libc_only(t):
+    bad = [(f, hdr) for f, comp, kind, hdr in include_edges()
+           if comp in ("dir", "nss", "keys") and kind == "<"
+           and hdr.startswith(NOT_LIBC)]
+    t.eq(bad, [], "outside libraries in src/dir, src/nss, src/keys")
+    nss = t.env.build / "libnss_authrocket.so.2"
+    if nss.exists():
+        needed = [l.split("[")[1].rstrip("]") for l in
+                  t.run(["readelf", "-d", nss]).stdout.splitlines()
+                  if "(NEEDED)" in l]
+        t.eq(needed, ["libc.so.6"], "the NSS module needs libc alone")
+
+
+def test_include_rule_catches_an_upward_include(t):
+    # The checker itself: a base file including a decide header, a dir
+    # file including a base header, the shim including the transport.
+    owner = {"auth.h": "decide", "ar.h": "base", "http.h": "transport"}
+    for comp, hdr in (("base", "auth.h"), ("dir", "ar.h"),
+                      ("shim", "http.h"), ("nss", "ar.h"),
+                      ("transport", "auth.h")):
+        layer = owner[hdr]
+        allowed = MAY_INCLUDE[comp]
+        t.true(layer not in allowed and hdr not in allowed,
+               "%s may not include %s" % (comp, hdr))
+
+
 def profile_stack(t, module_args):
     """The pam-auth-update profile's lines as a stack, pam_permit standing
     in for pam_unix's local password."""
