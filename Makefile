@@ -18,7 +18,7 @@ SYSCONFDIR ?= /etc
 
 B	:= build
 WARN	:= -Wall -Wextra -Wformat=2 -Wshadow -Wpointer-arith -Wstrict-prototypes \
-	   -Wmissing-prototypes -Wno-unused-parameter
+	   -Wmissing-prototypes
 HARDEN	:= -fstack-protector-strong -fstack-clash-protection -fcf-protection \
 	   -fno-strict-overflow
 OPT	?= -O2 -g

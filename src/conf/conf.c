@@ -1127,16 +1127,3 @@ ar_conf_keys(void)
 {
 	return pub_keys;
 }
-
-int
-ar_list_has(const struct ar_list *l, const char *s)
-{
-	size_t i;
-
-	if (l == NULL || s == NULL)
-		return 0;
-	for (i = 0; i < l->n; i++)
-		if (strcmp(l->item[i], s) == 0)
-			return 1;
-	return 0;
-}

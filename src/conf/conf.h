@@ -134,10 +134,11 @@ void	ar_conf_free(struct ar_conf *conf);
 #define AR_PUBLIC_TEXT_LEN	256	/* SDK rule: longer means public */
 int	ar_key_text_is_public(const char *text, size_t len);
 
-/* The key table, terminated by a row with name NULL. */
+/*
+ * The key table, terminated by a row with name NULL.  The module itself
+ * does not need it; the documentation test checks the manual page and
+ * the example configuration against it, so that no key goes undocumented.
+ */
 const struct ar_conf_key *ar_conf_keys(void);
-
-/* Does this list contain s (exact, byte for byte)? */
-int	ar_list_has(const struct ar_list *l, const char *s);
 
 #endif /* AR_CONF_H */

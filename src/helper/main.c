@@ -201,7 +201,7 @@ encode_reply(const struct ar_helper_resp *resp, char **buf, size_t *len)
 }
 
 int
-main(int argc, char **argv)
+main(void)
 {
 	struct ar_helper_resp resp;
 	struct ar_helper_req req;

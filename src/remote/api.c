@@ -362,7 +362,7 @@ post_login(struct ar_ctx *ctx, const struct ar_conf *conf, int kind,
 	if ((r = api_request(ctx, conf, "POST", path, body, body_len,
 	    &resp)) != AR_OK)
 		goto out;
-	if ((r = ar_api_parse_status(ctx, conf, kind, what, resp.status,
+	if ((r = ar_api_parse_status(ctx, kind, what, resp.status,
 	    resp.body, resp.body_len)) != AR_OK)
 		goto out;
 	r = ar_api_parse_login(ctx, conf, resp.body, resp.body_len,
@@ -449,7 +449,7 @@ get_ok(struct ar_ctx *ctx, const struct ar_conf *conf, int kind,
 	snprintf(what, sizeof(what), "GET %s", path);
 	if ((r = api_request(ctx, conf, "GET", path, NULL, 0, resp)) != AR_OK)
 		return r;
-	return ar_api_parse_status(ctx, conf, kind, what, resp->status,
+	return ar_api_parse_status(ctx, kind, what, resp->status,
 	    resp->body, resp->body_len);
 }
 
@@ -565,7 +565,7 @@ ar_api_probe(struct ar_ctx *ctx, const struct ar_conf *conf,
 		(void)ar_fail(ctx, AR_ERR_UNAVAIL, ar_fetch_transport_reason(resp.error),
 		    "api: GET %s: %s", path, resp.error ? resp.error : "-");
 	else
-		(void)ar_api_parse_status(ctx, conf, AR_API_OTHER, "GET probe",
+		(void)ar_api_parse_status(ctx, AR_API_OTHER, "GET probe",
 		    resp.status, resp.body, resp.body_len);
 	t.status = resp.status;
 	t.time_ms = resp.time_ms;

@@ -124,9 +124,8 @@ int	ar_api_escape_name(struct ar_ctx *ctx, const char *name, int err_code,
  * else ("bad_status") AR_ERR_UNAVAIL.  The server's error text from body
  * goes into the detail and log, escaped.
  */
-int	ar_api_parse_status(struct ar_ctx *ctx, const struct ar_conf *conf,
-	    int kind, const char *what, long status, const char *body,
-	    size_t len);
+int	ar_api_parse_status(struct ar_ctx *ctx, int kind, const char *what,
+	    long status, const char *body, size_t len);
 
 /*
  * Parse a 2xx login reply (see struct ar_login).  v1: a "user" object

@@ -70,8 +70,8 @@ error_text(const struct ar_ctx *ctx, const char *body, size_t len,
 }
 
 int
-ar_api_parse_status(struct ar_ctx *ctx, const struct ar_conf *conf,
-    int kind, const char *what, long status, const char *body, size_t len)
+ar_api_parse_status(struct ar_ctx *ctx, int kind, const char *what,
+    long status, const char *body, size_t len)
 {
 	char text[ERRTEXT_MAX];
 	int login = kind == AR_API_LOGIN || kind == AR_API_CODE;

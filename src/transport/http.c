@@ -122,6 +122,7 @@ debug_cb(CURL *h, curl_infotype type, char *data, size_t size, void *arg)
 	struct xfer *x = arg;
 	size_t pl = sizeof(AR_TLS_PREFIX) - 1, i, o = 0;
 
+	(void)h;	/* one callback signature for every handle */
 	if (type != CURLINFO_TEXT || size <= pl ||
 	    memcmp(data, AR_TLS_PREFIX, pl) != 0)
 		return 0;

@@ -127,7 +127,7 @@ status(int version, int kind, long st, const char *body, const char **reason)
 	int r;
 
 	setup(&ctx, &conf, version);
-	r = ar_api_parse_status(&ctx, &conf, kind, "POST users/x/authenticate",
+	r = ar_api_parse_status(&ctx, kind, "POST users/x/authenticate",
 	    st, body, body ? strlen(body) : 0);
 	*reason = ctx.reason;
 	return r;
@@ -196,7 +196,7 @@ test_error_text_escaped(void)
 	    "injected\"]}";
 
 	setup(&ctx, &conf, 1);
-	T_EQ_INT(ar_api_parse_status(&ctx, &conf, AR_API_LOGIN, "POST x",
+	T_EQ_INT(ar_api_parse_status(&ctx, AR_API_LOGIN, "POST x",
 	    401, v1, strlen(v1)), AR_ERR_AUTH);
 	T_CHECK(clean(ctx.detail));
 	T_CHECK(strchr(ctx.detail, '\x1b') == NULL);
@@ -204,7 +204,7 @@ test_error_text_escaped(void)
 	T_CHECK(strstr(ctx.detail, "base: ") != NULL);
 
 	setup(&ctx, &conf, 2);
-	T_EQ_INT(ar_api_parse_status(&ctx, &conf, AR_API_LOGIN, "POST x",
+	T_EQ_INT(ar_api_parse_status(&ctx, AR_API_LOGIN, "POST x",
 	    500, v2, strlen(v2)), AR_ERR_UNAVAIL);
 	T_CHECK(clean(ctx.detail));
 	T_CHECK(clean(logbuf));

@@ -30,6 +30,7 @@ log_cb(void *arg, int prio, const char *line)
 {
 	size_t n = strlen(logbuf);
 
+	(void)arg;
 	snprintf(logbuf + n, sizeof(logbuf) - n, "%d %s\n", prio, line);
 }
 
