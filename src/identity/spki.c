@@ -130,14 +130,16 @@ int
 ar_spki_classify(const unsigned char *der, size_t len, int min_rsa_bits,
     enum ar_spki_type *type, int *bits)
 {
-	const unsigned char *p = der, *end = der + len, *spki, *algid, *oid;
+	const unsigned char *p = der, *end, *spki, *algid, *oid;
 	const unsigned char *bitstr, *params = NULL;
 	size_t spkilen, algidlen, oidlen, bitlen, plen = 0;
 	enum ar_spki_type a = AR_SPKI_NONE;
 	int b = 0, r;
 
-	if (der == NULL || der_take(&p, end, 0x30, &spki, &spkilen) != 0 ||
-	    p != end)
+	if (der == NULL)
+		return AR_SPKI_MALFORMED;
+	end = der + len;
+	if (der_take(&p, end, 0x30, &spki, &spkilen) != 0 || p != end)
 		return AR_SPKI_MALFORMED;
 	p = spki;
 	end = spki + spkilen;
