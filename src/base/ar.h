@@ -121,7 +121,7 @@ void	ar_log(struct ar_ctx *ctx, int prio, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 
 /*
- * Log the decision line of DESIGN §7:
+ * Log the one decision line of a login (docs/results.md):
  *   "allow user=U rhost=H method=M ar_user=usr_..."   (r == AR_OK)
  *   "deny user=U rhost=H method=M reason=R"            (otherwise)
  * Names are escaped; a missing value is shown as "-".

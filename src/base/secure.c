@@ -42,7 +42,7 @@ fail_open(struct ar_ctx *ctx, const char *path, int err)
 	}
 }
 
-/* The rules of SECURITY.md rule 5, applied to the opened descriptor. */
+/* The file rules (docs/security.md, Files), on the opened descriptor. */
 static int
 check_stat(struct ar_ctx *ctx, const char *path, const struct stat *st,
     int kind, size_t max)

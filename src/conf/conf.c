@@ -1,7 +1,7 @@
 /*
  * The configuration: one key table drives both the file and the PAM module
- * arguments through one setter path; the rules between keys (DESIGN §5)
- * are checked once everything is set.
+ * arguments through one setter path; the rules between keys are checked
+ * once everything is set.
  */
 #include <stdarg.h>
 #include <stddef.h>

@@ -113,10 +113,10 @@ struct ar_conf_key {
  * arguments ("config=PATH", "debug", "key=value"); the file named by
  * config= (default path_default, normally AR_DEFAULT_CONFIG) is read with
  * ar_file_read() and its keys applied, then the arguments override it.
- * *_file keys are read last.  Validation follows DESIGN §5: unknown or
- * repeated keys, bad values, api_url not https or not /v1 or /v2, an HMAC
- * secret shorter than 32 bytes, a secret in a group/other-readable file
- * are AR_ERR_CONFIG with ctx detail "conf: PATH: line N: ...".
+ * *_file keys are read last.  Unknown or repeated keys, bad values,
+ * api_url not https or not /v1 or /v2, an HMAC secret shorter than 32
+ * bytes, a secret in a group/other-readable file are AR_ERR_CONFIG with
+ * ctx detail "conf: PATH: line N: ...".
  * On AR_OK *conf is filled (release with ar_conf_free()); on error it is
  * left cleared.  Sets ctx->debug when debug is on.
  */

@@ -120,8 +120,9 @@ ar_token_looks_like_jwt(const char *s, size_t len)
 }
 
 /*
- * Hosts cut long replies at fixed sizes (SECURITY.md): a token of exactly
- * such a length that fails is reported as probably truncated.
+ * Hosts cut long replies at fixed sizes (docs/security.md, Host limits):
+ * a token of exactly such a length that fails is reported as probably
+ * truncated.
  */
 static int
 is_cut_length(size_t len)

@@ -180,3 +180,62 @@ def test_pam_auth_update_profile_still_refuses_inactive_people(t):
                   jwt_key_file=t.env.keys["hs"], timeout=2)
     r = t.pam("alice", [], down, stack=stack, phases=("account",))
     t.eq(r.account, "PAM_SUCCESS", "AuthRocket down: the local stack decides")
+
+
+def reason_keywords():
+    """Every reason keyword the library and programs can record: string
+    literals in the reason argument of ar_fail() and fail_log(), the
+    keywords returned by the functions that choose a reason."""
+    found = set()
+    call = re.compile(r'\b(ar_fail|fail_log)\((.*?)\);', re.S)
+    for path in sorted((ROOT / "src").rglob("*.c")):
+        text = path.read_text()
+        for name, args in call.findall(text):
+            parts, depth, cur = [], 0, ""
+            for ch in args:
+                if ch == "," and depth == 0:
+                    parts.append(cur)
+                    cur = ""
+                    continue
+                depth += ch in "(" and 1 or (ch in ")" and -1 or 0)
+                cur += ch
+            parts.append(cur)
+            idx = 2 if name == "ar_fail" else 3
+            if len(parts) > idx:
+                found |= set(re.findall(r'"([a-z_]+)"', parts[idx]))
+        # Functions that choose a reason: reason_for(), type_reason(),
+        # ar_fetch_transport_reason().
+        for m in re.finditer(r'\n\w*reason\w*\([^)]*\)\n\{(.*?)\n\}', text,
+                             re.S):
+            found |= set(re.findall(r'"([a-z_]+)"', m.group(1)))
+    return found
+
+
+def test_every_reason_keyword_is_documented(t):
+    doc = (ROOT / "docs/results.md").read_text()
+    listed = set(re.findall(r'`([a-z_]+)`', doc))
+    found = reason_keywords()
+    t.true(len(found) > 40, "the scan finds the reasons (%d)" % len(found))
+    for must in ("expired", "timeout", "bad_claims", "bad_json", "transport",
+                 "helper_failed", "wrong_user"):
+        t.true(must in found, "the scan finds %s" % must)
+    t.eq(sorted(found - listed), [], "reasons missing from docs/results.md")
+
+
+def test_repository_cites_only_itself(t):
+    # Documents outside the repository cannot be followed by a reader.
+    files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True,
+                           text=True).stdout.split()
+    pat = re.compile("DESIGN(\\.md| \u00a7)|SECURITY\\.md|STYLE\\.md|"
+                     "\\.\\./shared|\u00a7")
+    bad = []
+    for f in files:
+        if "/corpus/" in f:
+            continue
+        try:
+            text = (ROOT / f).read_text()
+        except (UnicodeDecodeError, OSError):
+            continue
+        bad += ["%s:%d" % (f, i + 1) for i, line in
+                enumerate(text.splitlines()) if pat.search(line)]
+    t.eq(bad, [], "references to documents outside the repository")

@@ -4,7 +4,7 @@ Importing this module also makes every PAM transaction of the run go
 through a recorder: the syslog lines, prompts, messages and answers of
 each t.pam() call are kept so that test_zz_no_secrets.py can check the
 whole run for leaked secrets, and no transaction may prompt more than
-twice (SECURITY.md rule 9)."""
+twice (docs/security.md, Bounded everything)."""
 import base64
 import json
 import time

@@ -1,7 +1,8 @@
 /*
  * Unit tests for src/token.c and src/claims.c: tokens are minted here with
  * OpenSSL (HMAC, RSA, ECDSA in JOSE r||s form) and checked for the exact
- * result and reason keyword, including the attacks SECURITY.md lists.
+ * result and reason keyword, including the attacks on libjwt that
+ * docs/security.md lists.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -431,7 +432,7 @@ test_valid_v2(void)
 		free(tok);
 	}
 
-	/* An RS256 token is around 700 characters (SECURITY.md). */
+	/* An RS256 token is around 700 characters (docs/security.md). */
 	tok = mint(cases[0].hdr, payload, rs256());
 	T_CHECK(strlen(tok) > 600 && strlen(tok) < AR_MAX_TOKEN);
 	free(tok);
