@@ -66,6 +66,11 @@ TOOL_BINS := $(TOOL_SRCS:tests/tools/%.c=$(B)/tools/%)
 
 LIBS	:= -ljwt -ljansson -lcrypto
 
+# The version is defined once, in src/base/ar.h; "make version" prints it
+# for packaging.
+VERSION	:= $(shell sed -n 's/^\#define AR_VERSION[^"]*"\([^"]*\)".*/\1/p' \
+	src/base/ar.h)
+
 # Programs whose sources exist in this tree.
 PROGS	:= $(B)/pam_authrocket.so $(B)/authrocket-helper $(B)/authrocket-check \
 	$(if $(SYNC_SRCS),$(B)/authrocket-sync) \
@@ -80,7 +85,7 @@ DEB_PKGS := $(DEMO_PKGS) pamtester openssh-server openssh-client sshpass sudo \
 	valgrind mandoc clang libclang-rt-14-dev libnss-wrapper cppcheck
 
 .PHONY: all check check-run check-asan unit deps deps-demo install uninstall demo demo-run \
-	bench fuzz clean lint tools analyze
+	bench fuzz clean lint tools analyze version
 
 all: $(PROGS)
 
@@ -252,6 +257,9 @@ uninstall:
 
 lint:
 	@for m in man/*.[58]; do mandoc -Tlint -W warning $$m || exit 1; done
+
+version:
+	@echo $(VERSION)
 
 # cppcheck and the clang static analyser over src/ and the shim; reviewed
 # findings are listed with their reasons in tests/analyze/*.supp.

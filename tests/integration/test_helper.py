@@ -5,12 +5,19 @@ log taken from the environment, headers and body passed through exactly)."""
 import email.utils
 import json
 import os
+import pathlib
+import re
 import socket
 import subprocess
 import time
 
 API_KEY = "ko_testkey"          # the mock's default v1 key
-UA = "pam_authrocket/1.0.0"
+# The version lives in one place, src/base/ar.h; the User-Agent derives
+# from it.
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+VERSION = re.search(r'#define AR_VERSION\s+"([^"]+)"',
+                    (ROOT / "src/base/ar.h").read_text()).group(1)
+UA = "pam_authrocket/" + VERSION
 
 
 # -- the framing of src/proto.h, in Python ----------------------------------
