@@ -146,9 +146,11 @@ $(B)/tests/%: tests/unit/%.c tests/unit/harness.h $(TEST_LIBS)
 	@mkdir -p $(dir $@)
 	$(CC) $(AR_CFLAGS) -o $@ $< $(TEST_LIBS) $(AR_LDFLAGS) $(LIBS)
 
-$(B)/tools/pamdrive: tests/tools/pamdrive.c
+# The PAM drivers share tests/lib/pamlib.c (syslog capture, conversation).
+$(B)/tools/pamdrive: tests/tools/pamdrive.c tests/lib/pamlib.c tests/lib/pamlib.h
 	@mkdir -p $(dir $@)
-	$(CC) $(AR_CFLAGS) -rdynamic -o $@ $< $(AR_LDFLAGS) -lpam
+	$(CC) $(AR_CFLAGS) -Itests/lib -rdynamic -o $@ $< tests/lib/pamlib.c \
+		$(AR_LDFLAGS) -lpam
 
 $(B)/tools/httpsbench: tests/tools/httpsbench.c
 	@mkdir -p $(dir $@)
