@@ -140,11 +140,17 @@ $(B)/libnss_authrocket.so.2: $(NSS_OBJS) $(B)/libardir.a src/nss/nss.map
 $(B)/authrocket-keys: $(KEYS_OBJS) $(B)/libardir.a
 	$(CC) -o $@ $(KEYS_OBJS) $(B)/libardir.a $(AR_LDFLAGS) -pie
 
-TEST_LIBS := $(B)/libar.a $(B)/libardir.a
+# The tests' one JWT minter (C), used by the unit tests and armint.
+$(B)/libjwtmint.a: $(B)/obj/tests/lib/jwtmint.o
+	@rm -f $@
+	ar rcs $@ $^
+
+TEST_LIBS := $(B)/libjwtmint.a $(B)/libar.a $(B)/libardir.a
 
 $(B)/tests/%: tests/unit/%.c tests/unit/harness.h $(TEST_LIBS)
 	@mkdir -p $(dir $@)
-	$(CC) $(AR_CFLAGS) -o $@ $< $(TEST_LIBS) $(AR_LDFLAGS) $(LIBS)
+	$(CC) $(AR_CFLAGS) -Itests/lib -o $@ $< $(TEST_LIBS) $(AR_LDFLAGS) \
+		$(LIBS)
 
 # The PAM drivers share tests/lib/pamlib.c (syslog capture, conversation).
 $(B)/tools/pamdrive: tests/tools/pamdrive.c tests/lib/pamlib.c tests/lib/pamlib.h
@@ -158,7 +164,8 @@ $(B)/tools/httpsbench: tests/tools/httpsbench.c
 
 $(B)/tools/%: tests/tools/%.c $(TEST_LIBS)
 	@mkdir -p $(dir $@)
-	$(CC) $(AR_CFLAGS) -o $@ $< $(TEST_LIBS) $(AR_LDFLAGS) $(LIBS)
+	$(CC) $(AR_CFLAGS) -Itests/lib -o $@ $< $(TEST_LIBS) $(AR_LDFLAGS) \
+		$(LIBS)
 
 tools: $(TOOL_BINS)
 

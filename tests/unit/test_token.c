@@ -18,6 +18,7 @@
 
 #include "claims.h"
 #include "harness.h"
+#include "jwtmint.h"
 #include "json.h"
 #include "membership.h"
 #include "token.h"
@@ -26,121 +27,27 @@
 
 static const char secret[] = "jsk_test_secret_0123456789abcdefXYZ";
 
-/* How a test token is signed. */
-struct signer {
-	const EVP_MD	*md;		/* digest */
-	const void	*hkey;		/* HMAC key, or NULL for pkey */
-	size_t		 hlen;
-	EVP_PKEY	*pkey;		/* RSA or EC private key */
-	int		 ec;		/* r and s size for ECDSA, else 0 */
-};
-
 static EVP_PKEY *rsa_priv, *ec256_priv, *ec384_priv;
 static struct ar_key hs_key, rs_key, es256_key, es384_key;
 static char *rs_pub_pem;
 
+/* A token with this header and payload; sg NULL: no signature. */
 static char *
-b64url(const void *data, size_t n)
+mint(const char *header, const char *payload,
+    const struct jwtmint_signer *sg)
 {
-	static const char tab[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-	    "0123456789-_";
-	const unsigned char *in = data;
-	char *out = malloc(n / 3 * 4 + 5);
-	size_t i, o = 0;
-	unsigned long v;
+	char *tok = jwtmint_token(header, strlen(header), payload,
+	    strlen(payload), sg);
 
-	for (i = 0; i + 2 < n; i += 3) {
-		v = (unsigned long)in[i] << 16 | (unsigned long)in[i + 1] << 8 |
-		    in[i + 2];
-		out[o++] = tab[(v >> 18) & 63];
-		out[o++] = tab[(v >> 12) & 63];
-		out[o++] = tab[(v >> 6) & 63];
-		out[o++] = tab[v & 63];
-	}
-	if (n - i >= 1) {
-		v = (unsigned long)in[i] << 16;
-		if (n - i == 2)
-			v |= (unsigned long)in[i + 1] << 8;
-		out[o++] = tab[(v >> 18) & 63];
-		out[o++] = tab[(v >> 12) & 63];
-		if (n - i == 2)
-			out[o++] = tab[(v >> 6) & 63];
-	}
-	out[o] = '\0';
-	return out;
-}
-
-/* Signature bytes of in under sg; *n its length. */
-static unsigned char *
-sign(const struct signer *sg, const char *in, size_t *n)
-{
-	unsigned char *out, *der;
-	const unsigned char *p;
-	unsigned int hl = 0;
-	EVP_MD_CTX *m;
-	ECDSA_SIG *es;
-	const BIGNUM *r, *s;
-	size_t dl = 0;
-
-	if (sg->hkey != NULL) {
-		out = malloc(EVP_MAX_MD_SIZE);
-		HMAC(sg->md, sg->hkey, (int)sg->hlen, (const unsigned char *)in,
-		    strlen(in), out, &hl);
-		*n = hl;
-		return out;
-	}
-	m = EVP_MD_CTX_new();
-	EVP_DigestSignInit(m, NULL, sg->md, NULL, sg->pkey);
-	EVP_DigestSign(m, NULL, &dl, (const unsigned char *)in, strlen(in));
-	der = malloc(dl);
-	EVP_DigestSign(m, der, &dl, (const unsigned char *)in, strlen(in));
-	EVP_MD_CTX_free(m);
-	if (sg->ec == 0) {
-		*n = dl;
-		return der;
-	}
-	p = der;
-	es = d2i_ECDSA_SIG(NULL, &p, (long)dl);
-	ECDSA_SIG_get0(es, &r, &s);
-	out = malloc(2 * (size_t)sg->ec);
-	BN_bn2binpad(r, out, sg->ec);
-	BN_bn2binpad(s, out + sg->ec, sg->ec);
-	ECDSA_SIG_free(es);
-	free(der);
-	*n = 2 * (size_t)sg->ec;
-	return out;
-}
-
-/* A compact token with this header and payload; sg NULL: no signature. */
-static char *
-mint(const char *header, const char *payload, const struct signer *sg)
-{
-	char *h = b64url(header, strlen(header));
-	char *p = b64url(payload, strlen(payload));
-	char *in, *tok, *s64;
-	unsigned char *sig = NULL;
-	size_t n = 0;
-
-	in = malloc(strlen(h) + strlen(p) + 2);
-	sprintf(in, "%s.%s", h, p);
-	if (sg != NULL)
-		sig = sign(sg, in, &n);
-	s64 = b64url(sig != NULL ? sig : (unsigned char *)"", n);
-	tok = malloc(strlen(in) + strlen(s64) + 2);
-	sprintf(tok, "%s.%s", in, s64);
-	free(h);
-	free(p);
-	free(in);
-	free(sig);
-	free(s64);
+	if (tok == NULL)
+		abort();
 	return tok;
 }
 
-static const struct signer *
+static const struct jwtmint_signer *
 hs256(void)
 {
-	static struct signer s;
+	static struct jwtmint_signer s;
 
 	s.md = EVP_sha256();
 	s.hkey = secret;
@@ -148,20 +55,20 @@ hs256(void)
 	return &s;
 }
 
-static const struct signer *
+static const struct jwtmint_signer *
 rs256(void)
 {
-	static struct signer s;
+	static struct jwtmint_signer s;
 
 	s.md = EVP_sha256();
 	s.pkey = rsa_priv;
 	return &s;
 }
 
-static const struct signer *
+static const struct jwtmint_signer *
 es(int bits)
 {
-	static struct signer s;
+	static struct jwtmint_signer s;
 
 	s.md = bits == 256 ? EVP_sha256() : EVP_sha384();
 	s.pkey = bits == 256 ? ec256_priv : ec384_priv;
@@ -368,7 +275,7 @@ test_valid_v2(void)
 	char payload[1024], *tok;
 	const struct {
 		const char		*hdr;
-		const struct signer	*sg;
+		const struct jwtmint_signer	*sg;
 		const struct ar_key	*key;
 	} cases[] = {
 		{ "{\"alg\":\"RS256\",\"typ\":\"JWT\",\"kid\":\"k1\"}",
@@ -443,7 +350,7 @@ test_alg_attacks(void)
 {
 	struct ar_ctx ctx;
 	struct ar_conf conf;
-	struct signer sg;
+	struct jwtmint_signer sg;
 	char payload[256], *tok;
 	const char *none_hdrs[] = {
 		"{\"alg\":\"none\"}", "{\"alg\":\"None\"}",
@@ -588,7 +495,7 @@ test_bad_key(void)
 
 	/* Another secret of the right size. */
 	{
-		struct signer sg;
+		struct jwtmint_signer sg;
 		const char *other = "jsk_other_secret_0123456789abcdefXY";
 
 		memset(&sg, 0, sizeof(sg));
@@ -715,7 +622,7 @@ test_grammar(void)
 
 	/* Non-canonical trailing bits in the header. */
 	{
-		char *h = b64url("{\"alg\":\"HS256\"}", 15);
+		char *h = jwtmint_b64url("{\"alg\":\"HS256\"}", 15);
 		char *p;
 
 		T_EQ_INT(strlen(h) % 4, 0);
