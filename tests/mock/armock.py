@@ -10,8 +10,6 @@ state (JWKS kid and status, signing algorithm, session revocation...).
 """
 import argparse
 import base64
-import hashlib
-import hmac
 import json
 import os
 import secrets
@@ -77,8 +75,9 @@ BEHAVIOURS = {"status402": 402, "status403": 403, "status429": 429,
 ESCAPE_TEXT = "Login \x1b[31mfailed\x1b[0m\ninjected: allow user=root"
 
 
-def b64url(data):
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "lib"))
+from jwtmint import b64url, hs256, rs256  # noqa: E402
 
 
 def find_user(name):
@@ -174,15 +173,9 @@ class Signer:
         header = {"alg": alg, "typ": "JWT"}
         if alg == "RS256":
             header["kid"] = kid
-        signing_input = (b64url(json.dumps(header).encode()) + "." +
-                         b64url(json.dumps(claims).encode())).encode()
         if alg == "HS256":
-            sig = hmac.new(self.secret, signing_input, hashlib.sha256).digest()
-        else:
-            sig = subprocess.run(
-                ["openssl", "dgst", "-sha256", "-sign", self.rsa_key],
-                input=signing_input, check=True, capture_output=True).stdout
-        return signing_input.decode() + "." + b64url(sig)
+            return hs256(self.secret, header, claims)
+        return rs256(self.rsa_key, header, claims)
 
 
 class Server(ThreadingHTTPServer):
