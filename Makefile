@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # pam_authrocket: the PAM module, its network helper, the directory programs
 # and the admin CLI.  "make" builds into build/; "make check" runs every test.
 # The layers of the library are folders of src/ (see docs/architecture.md).

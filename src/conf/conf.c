@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The configuration: one key table drives both the file and the PAM module
  * arguments through one setter path; the rules between keys are checked

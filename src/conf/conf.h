@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The configuration: one key table shared by the file and the PAM
  * arguments, and the parsed result.

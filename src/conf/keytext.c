@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The AuthRocket SDKs' rule that tells a realm's public JWT key from its
  * HMAC secret by the text alone.  The configuration needs it to know

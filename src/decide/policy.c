@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The checks after mapping: the local account (name, passwd entry,
  * min_uid) and the AuthRocket user (state, orgs, permissions).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * authrocket-helper: reads one request message (proto.h) on stdin,
  * performs it over HTTPS and writes one reply message on stdout.  The

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * A token's header and payload as JSON: exact member types, the mapping of
  * AuthRocket 1 and 2 claims onto the identity, and the time, realm and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Parsing of a token's header and payload JSON (jansson), kept apart from
  * token.c so that libjwt and jansson each stay in one file.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The realm's JWT key: tell an HMAC secret from a public key, check the
  * public key's type and size with OpenSSL, pin the one algorithm it allows

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The realm's JWT key: classify it (HMAC secret, RSA, EC P-256/P-384),
  * pin the one algorithm it allows, and normalise public keys to PEM.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Membership lists, wherever they come from: a token's "m" (AuthRocket 1)
  * or "orgs" (AuthRocket 2) claim, or an API memberships collection.  The

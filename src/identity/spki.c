@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * A small, strict DER reader for the one structure the login path needs
  * to look into: SubjectPublicKeyInfo (RFC 5280 4.1, RFC 3279, RFC 5480).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Reading the algorithm and size of a DER SubjectPublicKeyInfo without
  * OpenSSL's decoder: the login path needs only to pin the algorithm, and

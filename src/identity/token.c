@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Login-token verification.  libjwt 1.10.2 only checks the signature, and
  * trusts the token header while doing so, so everything it does not do

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The AuthRocket REST API (v1 and v2) as the module uses it: URLs, headers
  * and JSON bodies are built here and sent through authrocket-helper; the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The AuthRocket REST API as the module uses it (v1 and v2): requests
  * built here and sent through the helper, replies parsed here.

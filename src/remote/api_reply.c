@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Judging AuthRocket API replies: the HTTP status first, then the JSON
  * body by its "object" member and exact types, never by message text.

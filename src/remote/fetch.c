@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The parts of talking HTTPS through the helper that do not depend on
  * the AuthRocket API: failure names, status judgement, a plain GET.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * What every request through the helper shares: naming a transport
  * failure, judging an HTTP status that has no API meaning, and a plain

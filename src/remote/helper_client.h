@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Running authrocket-helper for one HTTPS request: fork and exec with an
  * empty environment and clean descriptors, the request over a socket pair,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * AuthRocket 2 public keys from the realm's JWKS document: strict parsing,
  * selection by kid, and a cache in the root-only cache directory so that

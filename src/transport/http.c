@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The HTTPS request of authrocket-helper, done with libcurl under fixed,
  * locked-down settings: https only, never a redirect, verification always

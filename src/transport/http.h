@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The one HTTPS request authrocket-helper performs, as main.c hands it to
  * the libcurl code in http.c and gets the outcome back.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Static analysis of the library, the programs and the PAM shim: cppcheck
 # (warnings, portability, performance) and the clang static analyser.
 # Any finding not listed, with its reason, in tests/analyze/*.supp fails

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Fuzz target: the network-free halves of the API client, i.e. what the
  * module makes of a reply body.  The first byte picks the parser, the API

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Fuzz target: the configuration loader on a real file.  The input is the
  * file; when its first line starts with "ARGS:" the blank-separated words

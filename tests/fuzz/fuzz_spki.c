@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Fuzz target: the DER SubjectPublicKeyInfo classifier.  Every byte of
  * the input is the DER; results must be consistent with the contract.

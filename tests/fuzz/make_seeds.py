@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """Write the small seed corpora under tests/fuzz/corpus/ (run once; the
 files are committed; the keys are fresh each run, so rerunning changes
 them).  Needs the openssl CLI.  Inputs follow the framing

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Build outputs: what the module exports and how it is linked, and the
 house rules that keep PAM, libjwt and libcurl each in one place."""
 import pathlib
@@ -239,3 +240,23 @@ def test_repository_cites_only_itself(t):
         bad += ["%s:%d" % (f, i + 1) for i, line in
                 enumerate(text.splitlines()) if pat.search(line)]
     t.eq(bad, [], "references to documents outside the repository")
+
+
+def test_every_source_file_names_its_licence(t):
+    files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True,
+                           text=True).stdout.split()
+    missing = []
+    for f in files:
+        if "/corpus/" in f:
+            continue
+        path = ROOT / f
+        try:
+            head = path.read_text().split("\n", 3)[:3]
+        except (UnicodeDecodeError, OSError):
+            continue
+        source = (f.endswith((".c", ".h", ".py", ".sh")) or f == "Makefile"
+                  or (head and head[0].startswith("#!")))
+        if source and not any("SPDX-License-Identifier: BSD-3-Clause" in l
+                              for l in head):
+            missing.append(f)
+    t.eq(missing, [], "source files without an SPDX line (see LICENSE)")

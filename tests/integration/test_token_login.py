@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Token login through the real libpam: every rule of the PAM interface,
 the configuration, the token checks and the logging (docs/) that a token
 can exercise, each asserting the exact PAM code and the log line."""

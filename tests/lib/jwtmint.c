@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The tests' JWT minter: base64url, HMAC, RSA and ECDSA (JOSE r||s)
  * signatures with OpenSSL.  See jwtmint.h.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The one JWT minter of the C tests (tests/unit/test_token.c) and of
  * build/tools/armint (used by the Python tests): header and payload are

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """The one JWT minter of the Python test code (standard library and the
 openssl command only): the HTTPS mock signs its login tokens with it, the
 fuzz seed generator and the attack tests build tokens with it.  Header

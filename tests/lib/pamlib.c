@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The PAM test drivers' shared parts: syslog capture, PAM code names and
  * the answering conversation.  See pamlib.h.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * What the PAM test drivers (tests/tools/pamdrive.c, tests/soak/soak.c)
  * share: syslog captured into a file instead of /dev/log, PAM code names,

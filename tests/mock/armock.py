@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """An HTTPS stand-in for the AuthRocket API (v1 under /v1/, v2 under /v2/,
 the realm's JWKS at /connect/jwks) used by every integration test.
 

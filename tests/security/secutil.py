@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Helpers shared by the attack catalogue (tests/security/test_*.py).
 
 Importing this module also makes every PAM transaction of the run go

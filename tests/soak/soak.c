@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Long-running and multi-threaded PAM driver for the hardening tests: a
  * host process that runs many transactions through real libpam and

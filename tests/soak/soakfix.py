@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Fixtures for the soak driver (tests/soak/soak.c): a PAM config dir with
 one service per configuration, plan files, and the driver binary itself
 (compiled on demand so that make check needs no extra target)."""

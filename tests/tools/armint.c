@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * armint: mint compact JWTs for the integration tests and the demo.  The
  * header and payload are used verbatim, so tests can also build tokens

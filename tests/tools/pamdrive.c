@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Test driver: runs PAM transactions through the real libpam with
  * pam_start_confdir(), answers prompts from stdin, and captures what the

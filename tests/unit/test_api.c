@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Unit tests of src/api.c without a network: URL escaping, status
  * handling, and the parsing of user, login, session and membership

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Unit tests of src/conf.c: the file syntax, module arguments and their
  * precedence, every key's value rules, the rules between keys and the

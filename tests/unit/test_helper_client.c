@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Unit tests of src/helper_client.c with fake helpers: shell scripts
  * written at test time that answer, hang, fail, print garbage, or report

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Unit tests of src/map.c: the local name pattern, every map_by kind, the
  * user map file (precedence, syntax errors, duplicates) and the reverse

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Unit tests for src/token.c and src/claims.c: tokens are minted here with
  * OpenSSL (HMAC, RSA, ECDSA in JOSE r||s form) and checked for the exact
