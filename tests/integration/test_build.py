@@ -221,6 +221,11 @@ def test_every_reason_keyword_is_documented(t):
                  "helper_failed", "wrong_user"):
         t.true(must in found, "the scan finds %s" % must)
     t.eq(sorted(found - listed), [], "reasons missing from docs/results.md")
+    man = set()
+    for line in (ROOT / "man/pam_authrocket.8").read_text().splitlines():
+        if line.startswith(".It Li "):
+            man |= set(re.findall(r"\b[a-z_]+\b", line[7:]))
+    t.eq(sorted(found - man), [], "reasons missing from pam_authrocket(8)")
 
 
 def test_repository_cites_only_itself(t):
