@@ -616,13 +616,16 @@ static int
 set_attr(struct load *ld, const struct keydef *k, const char *v)
 {
 	static const char custom[] = "custom:";
-	const char *name = v + strlen(custom);
-	size_t n;
+	const char *name = NULL;
+	size_t n = 0;
 
-	n = strspn(name, "abcdefghijklmnopqrstuvwxyz"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-");
-	if (!has_prefix(v, custom) || n == 0 || n > MAX_CUSTOM ||
-	    name[n] != '\0')
+	/* The prefix first: a shorter value has nothing past its end. */
+	if (has_prefix(v, custom)) {
+		name = v + strlen(custom);
+		n = strspn(name, "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-");
+	}
+	if (name == NULL || n == 0 || n > MAX_CUSTOM || name[n] != '\0')
 		return bad(ld, "%s: must be custom:NAME with a NAME of 1 to %d "
 		    "characters A-Z a-z 0-9 _ . -", k->name, MAX_CUSTOM);
 	return store(FIELD(ld, k, char *), name);
