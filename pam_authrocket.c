@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The PAM entry points of pam_authrocket: gather the PAM items, talk to
  * the user through the conversation, call the library and translate its

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """make demo: the whole module on this machine without an AuthRocket account.
 
 Starts the test HTTPS mock of AuthRocket on 127.0.0.1 (a throwaway CA), writes

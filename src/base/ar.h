@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Common definitions of the pam_authrocket library: result codes, the
  * per-call context with its log and prompt callbacks, and global limits.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The context's failure record and logging: escaping of untrusted text,
  * the one decision line per login, and result names.

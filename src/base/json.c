@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Strict JSON loading for every parser in the library: nesting depth is
  * bounded before jansson runs, duplicate members and NUL bytes are refused,

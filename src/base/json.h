@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Strict JSON loading shared by every parser (token claims, JWKS, API
  * replies): jansson with duplicate members rejected, depth bounded before

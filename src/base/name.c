@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The local account name rule.  Explicit ASCII ranges, no <ctype.h>: the
  * host's locale must never widen what counts as a letter.

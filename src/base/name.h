@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The local account name rule, shared by the configuration (group names),
  * the mapping, the policy and the directory programs.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Careful reading of configuration, key and map files (checked on the
  * opened descriptor, never by path), the one owner and mode rule every

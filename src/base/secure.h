@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Careful file reading and secret handling: the one place that opens
  * configuration, key and map files, and that wipes and compares secrets.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * authrocket-check: the administrator's view of what the module would do.
  * It runs the same library code as the module, so its verdict is the

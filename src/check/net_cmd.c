@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "api.h"
+#include "fetch.h"
 #include "check.h"
 #include "json.h"
 #include "jwks.h"
@@ -149,7 +150,7 @@ cmd_jwks(struct out *o, struct ar_ctx *ctx, struct ar_conf *conf,
 	if (conf->jwt_key != NULL)
 		put(o, "note", "jwt_key is set: the module uses it and never "
 		    "this document");
-	if (ar_api_fetch(ctx, conf, conf->jwks_url, &doc, &len) != AR_OK) {
+	if (ar_fetch_get(ctx, conf, conf->jwks_url, &doc, &len) != AR_OK) {
 		put(o, "reason", ctx->reason);
 		put(o, "detail", ctx->detail);
 		problem(o, "the JWKS could not be fetched: check "

@@ -1,7 +1,8 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The configuration: one key table drives both the file and the PAM module
- * arguments through one setter path; the rules between keys (DESIGN §5)
- * are checked once everything is set.
+ * arguments through one setter path; the rules between keys are checked
+ * once everything is set.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,7 +13,6 @@
 
 #include "conf.h"
 #include "name.h"
-#include "key.h"
 #include "secure.h"
 
 #define MAX_PROMPT	200	/* bytes of prompt text */
@@ -616,13 +616,16 @@ static int
 set_attr(struct load *ld, const struct keydef *k, const char *v)
 {
 	static const char custom[] = "custom:";
-	const char *name = v + strlen(custom);
-	size_t n;
+	const char *name = NULL;
+	size_t n = 0;
 
-	n = strspn(name, "abcdefghijklmnopqrstuvwxyz"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-");
-	if (!has_prefix(v, custom) || n == 0 || n > MAX_CUSTOM ||
-	    name[n] != '\0')
+	/* The prefix first: a shorter value has nothing past its end. */
+	if (has_prefix(v, custom)) {
+		name = v + strlen(custom);
+		n = strspn(name, "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-");
+	}
+	if (name == NULL || n == 0 || n > MAX_CUSTOM || name[n] != '\0')
 		return bad(ld, "%s: must be custom:NAME with a NAME of 1 to %d "
 		    "characters A-Z a-z 0-9 _ . -", k->name, MAX_CUSTOM);
 	return store(FIELD(ld, k, char *), name);
@@ -1137,17 +1140,4 @@ const struct ar_conf_key *
 ar_conf_keys(void)
 {
 	return pub_keys;
-}
-
-int
-ar_list_has(const struct ar_list *l, const char *s)
-{
-	size_t i;
-
-	if (l == NULL || s == NULL)
-		return 0;
-	for (i = 0; i < l->n; i++)
-		if (strcmp(l->item[i], s) == 0)
-			return 1;
-	return 0;
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The configuration: one key table shared by the file and the PAM
  * arguments, and the parsed result.
@@ -122,10 +123,10 @@ struct ar_conf_key {
  * (use_first_pass wins when both are given), "key=value"); the file named by
  * config= (default path_default, normally AR_DEFAULT_CONFIG) is read with
  * ar_file_read() and its keys applied, then the arguments override it.
- * *_file keys are read last.  Validation follows DESIGN §5: unknown or
- * repeated keys, bad values, api_url not https or not /v1 or /v2, an HMAC
- * secret shorter than 32 bytes, a secret in a group/other-readable file
- * are AR_ERR_CONFIG with ctx detail "conf: PATH: line N: ...".
+ * *_file keys are read last.  Unknown or repeated keys, bad values,
+ * api_url not https or not /v1 or /v2, an HMAC secret shorter than 32
+ * bytes, a secret in a group/other-readable file are AR_ERR_CONFIG with
+ * ctx detail "conf: PATH: line N: ...".
  * On AR_OK *conf is filled (release with ar_conf_free()); on error it is
  * left cleared.  Sets ctx->debug when debug is on.
  */
@@ -135,10 +136,19 @@ int	ar_conf_load(struct ar_ctx *ctx, int argc, const char **argv,
 /* Release everything a conf holds, wiping secrets; NULL-safe. */
 void	ar_conf_free(struct ar_conf *conf);
 
-/* The key table, terminated by a row with name NULL. */
-const struct ar_conf_key *ar_conf_keys(void);
+/*
+ * The SDK rule on a JWT key's text alone (no parsing): after trimming
+ * blanks, longer than 256 characters or containing "PUBLIC KEY" means a
+ * public key, anything else an HMAC secret.  0 for NULL.
+ */
+#define AR_PUBLIC_TEXT_LEN	256	/* SDK rule: longer means public */
+int	ar_key_text_is_public(const char *text, size_t len);
 
-/* Does this list contain s (exact, byte for byte)? */
-int	ar_list_has(const struct ar_list *l, const char *s);
+/*
+ * The key table, terminated by a row with name NULL.  The module itself
+ * does not need it; the documentation test checks the manual page and
+ * the example configuration against it, so that no key goes undocumented.
+ */
+const struct ar_conf_key *ar_conf_keys(void);
 
 #endif /* AR_CONF_H */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The authentication and account decisions: prompt, route the input to
  * the token or the password path, establish an AuthRocket identity, map

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The two decisions the module makes, independent of PAM: authenticate
  * (prompt, verify token or password, map, policy) and account (is the

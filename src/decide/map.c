@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * From an AuthRocket identity to a local account name: the user map file
  * first, then map_by; and back, from a local account to the AuthRocket

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The checks after mapping: the local account (name, passwd entry,
  * min_uid), whether the module serves an account at all, sshd's stand-in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The policy checks after mapping: the local account, min_uid, the
  * AuthRocket user's state, required permissions and orgs.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The directory files: what authrocket-sync writes and what the NSS
  * module, authrocket-keys and the PAM module read.  libc only (the NSS

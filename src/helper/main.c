@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * authrocket-helper: reads one request message (proto.h) on stdin,
  * performs it over HTTPS and writes one reply message on stdout.  The
@@ -228,7 +229,7 @@ command_line(int argc, char **argv)
 }
 
 int
-main(int argc, char **argv)
+main(void)
 {
 	struct ar_helper_resp resp;
 	struct ar_helper_req req;

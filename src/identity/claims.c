@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * A token's header and payload as JSON: exact member types, the mapping of
  * AuthRocket 1 and 2 claims onto the identity, and the time, realm and
@@ -8,6 +9,7 @@
 
 #include "claims.h"
 #include "json.h"
+#include "membership.h"
 #include "secure.h"
 
 #define AR_DEFAULT_ISSUER	"https://authrocket.com"
@@ -429,15 +431,15 @@ read_membership(struct ar_ctx *ctx, json_t *item, int form, int err_code,
 }
 
 int
-ar_claims_memberships(struct ar_ctx *ctx, void *json_array, int form,
-    int err_code, struct ar_identity *id)
+ar_memberships_parse(struct ar_ctx *ctx, const json_t *arr,
+    enum ar_memb_form form, int err_code, struct ar_identity *id)
 {
-	json_t *arr = json_array, *item;
+	json_t *item;
 	struct ar_membership *m = NULL;
 	size_t i, n = 0;
 	int r = AR_ERR_INTERNAL;
 
-	if (form < 1 || form > 3) {
+	if (form < AR_MEMB_TOKEN_V1 || form > AR_MEMB_API) {
 		r = ar_fail(ctx, AR_ERR_INTERNAL, "internal",
 		    "memberships: unknown form %d", form);
 		goto out;
@@ -718,8 +720,8 @@ ar_claims_check(struct ar_ctx *ctx, const struct ar_conf *conf,
 	if ((r = read_custom(ctx, json_object_get(root, "cs"), &t)) != AR_OK)
 		goto out;
 	v = json_object_get(root, t.version == 1 ? "m" : "orgs");
-	if (v != NULL && (r = ar_claims_memberships(ctx, v, t.version,
-	    AR_ERR_AUTH, &t)) != AR_OK)
+	if (v != NULL && (r = ar_memberships_parse(ctx, v, t.version == 1 ?
+	    AR_MEMB_TOKEN_V1 : AR_MEMB_TOKEN_V2, AR_ERR_AUTH, &t)) != AR_OK)
 		goto out;
 	*id = t;
 	memset(&t, 0, sizeof(t));	/* transferred */

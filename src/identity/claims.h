@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Parsing of a token's header and payload JSON (jansson), kept apart from
  * token.c so that libjwt and jansson each stay in one file.
@@ -52,23 +53,5 @@ int	ar_claims_check(struct ar_ctx *ctx, const struct ar_conf *conf,
 /* Release a parsed payload; NULL is fine. */
 void	ar_claims_free(struct ar_claims *c);
 
-/*
- * Fill memberships of *id from a JSON array in the v1 "m" form
- * ([{"oid","p":[...]}]), v2 "orgs" form ([{"oid","perm":[...]}]) or the
- * API "collection" form ([{"org_id","permissions":[...],"expires_at"}]);
- * form is 1, 2 or 3.  Declared here for api.c; takes a json_t * as void *
- * to keep jansson out of this header.  Known members must have their
- * exact types (permissions: array of strings; form 3 also accepts null
- * permissions); form 3 "expires_at" is an integer unix time, null, or an
- * RFC 3339 string ("2025-01-31T12:00:00Z", fraction and offset allowed),
- * stored in expires_at with has_expiry set (null or absent: has_expiry
- * 0; every time, 0 included, is a time; expired entries are kept, the
- * caller decides).  On AR_OK any previous memberships of *id are replaced and
- * have_memberships is set (also for an empty array); on error *id is
- * unchanged.  Errors: err_code with reason "bad_claims" (AR_ERR_AUTH) or
- * "bad_json" (any other code), AR_ERR_NOMEM.
- */
-int	ar_claims_memberships(struct ar_ctx *ctx, void *json_array, int form,
-	    int err_code, struct ar_identity *id);
 
 #endif /* AR_CLAIMS_H */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The AuthRocket identity established by a token or by the API: the one
  * structure mapping and policy look at, whatever its source.

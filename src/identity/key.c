@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The realm's JWT key: tell an HMAC secret from a public key, check the
  * public key's type and size with OpenSSL, pin the one algorithm it allows
@@ -14,13 +15,13 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include "conf.h"
 #include "key.h"
 #include "secure.h"
 #include "spki.h"
 
 #define AR_HMAC_MIN		32	/* shortest HMAC secret accepted */
 #define AR_RSA_MIN_BITS		2048	/* smallest RSA modulus accepted */
-#define AR_PUBLIC_TEXT_LEN	256	/* SDK rule: longer means public */
 
 /* Where a key came from decides the error code and wording. */
 struct key_origin {
@@ -55,19 +56,6 @@ trim(const char **s, size_t *n)
 		(*n)--;
 }
 
-int
-ar_key_text_is_public(const char *text, size_t len)
-{
-	const char *s = text;
-	size_t n = len;
-
-	if (text == NULL)
-		return 0;
-	trim(&s, &n);
-	return n > AR_PUBLIC_TEXT_LEN ||
-	    memmem(s, n, "PUBLIC KEY", strlen("PUBLIC KEY")) != NULL;
-}
-
 void
 ar_key_clear_errors(void)
 {
@@ -85,6 +73,23 @@ dup_bytes(const void *p, size_t len)
 	memcpy(d, p, len);
 	d[len] = '\0';
 	return d;
+}
+
+/* The algorithm a key type pins: the key decides, never the token. */
+static int
+alg_of_spki(enum ar_spki_type type)
+{
+	switch (type) {
+	case AR_SPKI_RSA:
+		return AR_ALG_RS256;
+	case AR_SPKI_EC_P256:
+		return AR_ALG_ES256;
+	case AR_SPKI_EC_P384:
+		return AR_ALG_ES384;
+	case AR_SPKI_NONE:
+		break;
+	}
+	return AR_ALG_NONE;
 }
 
 /*
@@ -218,11 +223,13 @@ finish_spki(struct ar_ctx *ctx, const struct key_origin *o,
 	struct ar_key k;
 	size_t b64len, i, off = 0, cap;
 	unsigned char *b64 = NULL;
+	enum ar_spki_type type = AR_SPKI_NONE;
 	int r, bits = 0;
 
 	memset(&k, 0, sizeof(k));
-	switch (ar_spki_classify(der, len, AR_RSA_MIN_BITS, &k.alg, &bits)) {
+	switch (ar_spki_classify(der, len, AR_RSA_MIN_BITS, &type, &bits)) {
 	case AR_SPKI_OK:
+		k.alg = alg_of_spki(type);
 		break;
 	case AR_SPKI_TOO_SMALL:
 		return ar_fail(ctx, o->code, o->reason, "%s: rsa key of %d "
@@ -438,8 +445,9 @@ ar_key_from_der(struct ar_ctx *ctx, const unsigned char *der, size_t len,
 	}
 	/* A JWKS x5c entry may be a bare SPKI (the usual case) or a
 	 * certificate. */
-	if (ar_spki_classify(der, len, AR_RSA_MIN_BITS, &(int){ 0 },
-	    &(int){ 0 }) != AR_SPKI_MALFORMED) {
+	if (ar_spki_classify(der, len, AR_RSA_MIN_BITS,
+	    &(enum ar_spki_type){ AR_SPKI_NONE }, &(int){ 0 }) !=
+	    AR_SPKI_MALFORMED) {
 		r = finish_spki(ctx, &origin_jwks, der, len, key);
 		goto out;
 	}

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The realm's JWT key: classify it (HMAC secret, RSA, EC P-256/P-384),
  * pin the one algorithm it allows, and normalise public keys to PEM.
@@ -44,13 +45,6 @@ int	ar_key_parse(struct ar_ctx *ctx, const char *text, size_t len,
  */
 int	ar_key_from_der(struct ar_ctx *ctx, const unsigned char *der,
 	    size_t len, struct ar_key *key);
-
-/*
- * The SDK rule on the key text alone (no parsing): after trimming blanks,
- * longer than 256 characters or containing "PUBLIC KEY" means a public
- * key.  Used by conf.c to know whether a file holds a secret.
- */
-int	ar_key_text_is_public(const char *text, size_t len);
 
 /*
  * Empty OpenSSL's thread-local error queue (libjwt and the key parsers

@@ -1,10 +1,10 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * A small, strict DER reader for the one structure the login path needs
  * to look into: SubjectPublicKeyInfo (RFC 5280 4.1, RFC 3279, RFC 5480).
  */
 #include <string.h>
 
-#include "key.h"
 #include "spki.h"
 
 /* A definite-length TLV at *p with tag `tag`; advance past it. */
@@ -81,8 +81,8 @@ integer_bits(const unsigned char *v, size_t n, int *bits)
 }
 
 static int
-classify_rsa(const unsigned char *key, size_t klen, int min_bits, int *alg,
-    int *bits)
+classify_rsa(const unsigned char *key, size_t klen, int min_bits,
+    enum ar_spki_type *type, int *bits)
 {
 	const unsigned char *p = key, *end = key + klen, *seq, *n, *e;
 	size_t seqlen, nlen, elen;
@@ -101,22 +101,22 @@ classify_rsa(const unsigned char *key, size_t klen, int min_bits, int *alg,
 	*bits = nbits;
 	if (nbits < min_bits)
 		return AR_SPKI_TOO_SMALL;
-	*alg = AR_ALG_RS256;
+	*type = AR_SPKI_RSA;
 	return AR_SPKI_OK;
 }
 
 static int
 classify_ec(const unsigned char *curve, size_t clen, const unsigned char *pt,
-    size_t plen, int *alg, int *bits)
+    size_t plen, enum ar_spki_type *type, int *bits)
 {
 	size_t field;
 
 	if (oid_is(curve, clen, oid_p256, sizeof(oid_p256))) {
 		field = 32;
-		*alg = AR_ALG_ES256;
+		*type = AR_SPKI_EC_P256;
 	} else if (oid_is(curve, clen, oid_p384, sizeof(oid_p384))) {
 		field = 48;
-		*alg = AR_ALG_ES384;
+		*type = AR_SPKI_EC_P384;
 	} else {
 		return AR_SPKI_UNSUPPORTED;
 	}
@@ -129,15 +129,18 @@ classify_ec(const unsigned char *curve, size_t clen, const unsigned char *pt,
 
 int
 ar_spki_classify(const unsigned char *der, size_t len, int min_rsa_bits,
-    int *alg, int *bits)
+    enum ar_spki_type *type, int *bits)
 {
-	const unsigned char *p = der, *end = der + len, *spki, *algid, *oid;
+	const unsigned char *p = der, *end, *spki, *algid, *oid;
 	const unsigned char *bitstr, *params = NULL;
 	size_t spkilen, algidlen, oidlen, bitlen, plen = 0;
-	int a = 0, b = 0, r;
+	enum ar_spki_type a = AR_SPKI_NONE;
+	int b = 0, r;
 
-	if (der == NULL || der_take(&p, end, 0x30, &spki, &spkilen) != 0 ||
-	    p != end)
+	if (der == NULL)
+		return AR_SPKI_MALFORMED;
+	end = der + len;
+	if (der_take(&p, end, 0x30, &spki, &spkilen) != 0 || p != end)
 		return AR_SPKI_MALFORMED;
 	p = spki;
 	end = spki + spkilen;
@@ -166,6 +169,6 @@ ar_spki_classify(const unsigned char *der, size_t len, int min_rsa_bits,
 	if (r == AR_SPKI_OK || r == AR_SPKI_TOO_SMALL)
 		*bits = b;
 	if (r == AR_SPKI_OK)
-		*alg = a;
+		*type = a;
 	return r;
 }

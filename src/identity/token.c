@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Login-token verification.  libjwt 1.10.2 only checks the signature, and
  * trusts the token header while doing so, so everything it does not do
@@ -120,8 +121,9 @@ ar_token_looks_like_jwt(const char *s, size_t len)
 }
 
 /*
- * Hosts cut long replies at fixed sizes (SECURITY.md): a token of exactly
- * such a length that fails is reported as probably truncated.
+ * Hosts cut long replies at fixed sizes (docs/security.md, Host limits):
+ * a token of exactly such a length that fails is reported as probably
+ * truncated.
  */
 static int
 is_cut_length(size_t len)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Login-token verification: grammar and size checks, the header, the
  * signature through libjwt with the pinned algorithm, then every claim.

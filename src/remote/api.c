@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The AuthRocket REST API (v1 and v2) as the module uses it: URLs, headers
  * and JSON bodies are built here and sent through authrocket-helper; the
@@ -8,6 +9,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "fetch.h"
 #include "claims.h"
 #include "helper_client.h"
 #include "json.h"
@@ -156,21 +158,6 @@ dump_body(struct ar_ctx *ctx, json_t *root, char **out, size_t *len)
 	return AR_OK;
 }
 
-/* The class name of a transport failure, as a static reason keyword. */
-static const char *
-transport_reason(const char *error)
-{
-	static const char *const known[] = { "timeout", "connect", "resolve",
-	    "tls", "too_large", "proto" };
-	size_t i;
-
-	for (i = 0; error != NULL && i < sizeof(known) / sizeof(known[0]);
-	    i++)
-		if (strcmp(error, known[i]) == 0)
-			return known[i];
-	return "transport";
-}
-
 int
 ar_api_call_build(struct ar_ctx *ctx, const struct ar_conf *conf,
     const char *path, int with_body, struct ar_api_call *call)
@@ -302,13 +289,13 @@ api_request(struct ar_ctx *ctx, const struct ar_conf *conf,
 	r = api_send(ctx, conf, method, path, body, body_len, resp);
 	ar_outage_note(ctx, conf, r != AR_OK ? (ctx->reason != NULL ?
 	    ctx->reason : "helper_failed") : resp->status == 0 ?
-	    transport_reason(resp->error) : NULL, resp->status,
+	    ar_fetch_transport_reason(resp->error) : NULL, resp->status,
 	    resp->retry_after, probe);
 	if (r != AR_OK)
 		return r;
 	if (resp->status == 0)
 		return ar_fail(ctx, AR_ERR_UNAVAIL,
-		    transport_reason(resp->error), "api: %s %s: %s", method,
+		    ar_fetch_transport_reason(resp->error), "api: %s %s: %s", method,
 		    path, resp->error != NULL ? resp->error : "transport");
 	return AR_OK;
 }
@@ -423,7 +410,7 @@ post_login(struct ar_ctx *ctx, const struct ar_conf *conf, int kind,
 	if ((r = api_request(ctx, conf, "POST", path, body, body_len,
 	    &resp)) != AR_OK)
 		goto out;
-	if ((r = ar_api_parse_status(ctx, conf, kind, what, resp.status,
+	if ((r = ar_api_parse_status(ctx, kind, what, resp.status,
 	    resp.body, resp.body_len)) != AR_OK)
 		goto out;
 	r = ar_api_parse_login(ctx, conf, resp.body, resp.body_len,
@@ -510,7 +497,7 @@ get_ok(struct ar_ctx *ctx, const struct ar_conf *conf, int kind,
 	snprintf(what, sizeof(what), "GET %s", path);
 	if ((r = api_request(ctx, conf, "GET", path, NULL, 0, resp)) != AR_OK)
 		return r;
-	return ar_api_parse_status(ctx, conf, kind, what, resp->status,
+	return ar_api_parse_status(ctx, kind, what, resp->status,
 	    resp->body, resp->body_len);
 }
 
@@ -596,54 +583,6 @@ ar_api_session_live(struct ar_ctx *ctx, const struct ar_conf *conf,
 }
 
 int
-ar_api_fetch(struct ar_ctx *ctx, const struct ar_conf *conf,
-    const char *url, char **body, size_t *len)
-{
-	struct ar_http_req req;
-	struct ar_http_resp resp;
-	char what[300];
-	int r = AR_ERR_INTERNAL;
-
-	memset(&req, 0, sizeof(req));
-	memset(&resp, 0, sizeof(resp));
-	if (url == NULL || strncmp(url, "https://", 8) != 0) {
-		r = ar_fail(ctx, AR_ERR_CONFIG, "config",
-		    "conf: %s: only https:// URLs are fetched",
-		    url != NULL ? url : "-");
-		goto out;
-	}
-	/* No API key: the JWKS is public and may live on another host. */
-	req.method = "GET";
-	req.url = url;
-	req.headers[0] = "Accept: application/json";
-	req.headers[1] = "User-Agent: " AR_USER_AGENT;
-	req.headers[2] = NULL;
-	if ((r = ar_http_perform(ctx, conf, &req, &resp)) != AR_OK)
-		goto out;
-	snprintf(what, sizeof(what), "GET %.200s", url);
-	if (resp.status == 0) {
-		r = ar_fail(ctx, AR_ERR_UNAVAIL, transport_reason(resp.error),
-		    "api: %s: %s", what, resp.error ? resp.error : "transport");
-		goto out;
-	}
-	if ((r = ar_api_parse_status(ctx, conf, AR_API_OTHER, what, resp.status,
-	    resp.body, resp.body_len)) != AR_OK)
-		goto out;
-	if (resp.body == NULL) {
-		r = ar_fail(ctx, AR_ERR_UNAVAIL, "bad_reply",
-		    "api: %s: empty reply", what);
-		goto out;
-	}
-	*body = resp.body;
-	*len = resp.body_len;
-	resp.body = NULL;	/* transferred */
-	r = AR_OK;
-out:
-	ar_http_resp_clear(&resp);
-	return r;
-}
-
-int
 ar_api_probe(struct ar_ctx *ctx, const struct ar_conf *conf,
     struct ar_api_probe *p)
 {
@@ -671,10 +610,10 @@ ar_api_probe(struct ar_ctx *ctx, const struct ar_conf *conf,
 		goto out;
 	/* Still judge the outcome: the reason and log hints (403...) help. */
 	if (resp.status == 0)
-		(void)ar_fail(ctx, AR_ERR_UNAVAIL, transport_reason(resp.error),
+		(void)ar_fail(ctx, AR_ERR_UNAVAIL, ar_fetch_transport_reason(resp.error),
 		    "api: GET %s: %s", path, resp.error ? resp.error : "-");
 	else
-		(void)ar_api_parse_status(ctx, conf, AR_API_OTHER, "GET probe",
+		(void)ar_api_parse_status(ctx, AR_API_OTHER, "GET probe",
 		    resp.status, resp.body, resp.body_len);
 	t.status = resp.status;
 	t.time_ms = resp.time_ms;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The AuthRocket REST API as the module uses it (v1 and v2): requests
  * built here and sent through the helper, replies parsed here.
@@ -76,13 +77,6 @@ int	ar_api_session_live(struct ar_ctx *ctx, const struct ar_conf *conf,
 	    const char *session_id);
 
 /*
- * GET an absolute https URL without the API key (JWKS).  On AR_OK *body
- * is malloc'ed (NUL terminated).  Errors: AR_ERR_UNAVAIL, AR_ERR_NOMEM.
- */
-int	ar_api_fetch(struct ar_ctx *ctx, const struct ar_conf *conf,
-	    const char *url, char **body, size_t *len);
-
-/*
  * For authrocket-check api: GET realms/{realm_id} (or users?max_results=1
  * without realm): status, latency, TLS version and the Date header.
  * AR_OK whenever the helper answered, also for a transport failure (then
@@ -157,9 +151,8 @@ int	ar_api_escape_name(struct ar_ctx *ctx, const char *name, int err_code,
  * else ("bad_status") AR_ERR_UNAVAIL.  The server's error text from body
  * goes into the detail and log, escaped.
  */
-int	ar_api_parse_status(struct ar_ctx *ctx, const struct ar_conf *conf,
-	    int kind, const char *what, long status, const char *body,
-	    size_t len);
+int	ar_api_parse_status(struct ar_ctx *ctx, int kind, const char *what,
+	    long status, const char *body, size_t len);
 
 /*
  * Parse a 2xx login reply (see struct ar_login).  v1: a "user" object

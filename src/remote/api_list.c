@@ -11,6 +11,7 @@
 #include "api_list.h"
 #include "claims.h"
 #include "json.h"
+#include "membership.h"
 #include "secure.h"
 
 #define UID_ATTR_MAX	4294967294LL	/* (uid_t)-1 is no uid */
@@ -275,8 +276,8 @@ ar_api_parse_memb_page(struct ar_ctx *ctx, const char *body, size_t len,
 	if ((r = page_open(ctx, body, len, &root, &coll, &p.more)) != AR_OK)
 		goto out;
 	/* The membership rules of a single user's list, for every item. */
-	if ((r = ar_claims_memberships(ctx, coll, 3, AR_ERR_UNAVAIL, &all)) !=
-	    AR_OK)
+	if ((r = ar_memberships_parse(ctx, coll, AR_MEMB_API, AR_ERR_UNAVAIL,
+	    &all)) != AR_OK)
 		goto out;
 	if (all.n_memb > 0 && (p.m = calloc(all.n_memb, sizeof(*p.m))) ==
 	    NULL) {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Judging AuthRocket API replies: the HTTP status first, then the JSON
  * body by its "object" member and exact types, never by message text.
@@ -8,8 +9,9 @@
 #include <string.h>
 
 #include "api.h"
-#include "claims.h"
+#include "fetch.h"
 #include "json.h"
+#include "membership.h"
 #include "secure.h"
 #include "token.h"
 
@@ -69,8 +71,8 @@ error_text(const struct ar_ctx *ctx, const char *body, size_t len,
 }
 
 int
-ar_api_parse_status(struct ar_ctx *ctx, const struct ar_conf *conf,
-    int kind, const char *what, long status, const char *body, size_t len)
+ar_api_parse_status(struct ar_ctx *ctx, int kind, const char *what,
+    long status, const char *body, size_t len)
 {
 	char text[ERRTEXT_MAX];
 	int login = kind == AR_API_LOGIN || kind == AR_API_CODE;
@@ -112,26 +114,8 @@ ar_api_parse_status(struct ar_ctx *ctx, const struct ar_conf *conf,
 		    "api_key, account_id and realm_id");
 		return ar_fail(ctx, AR_ERR_UNAVAIL, "api_key_rejected",
 		    "api: %s: 403: %s", what, text);
-	} else if (status >= 300 && status <= 399) {
-		/* Redirects are never followed: the API does not send them. */
-		ar_log(ctx, AR_LOG_ERR, "api: %s: redirect (%ld) not followed",
-		    what, status);
-		return ar_fail(ctx, AR_ERR_UNAVAIL, "redirect",
-		    "api: %s: redirect (%ld)", what, status);
-	} else if (status == 429) {
-		ar_log(ctx, AR_LOG_ERR, "api: %s: rate limited (429)", what);
-		return ar_fail(ctx, AR_ERR_UNAVAIL, "rate_limited",
-		    "api: %s: 429: %s", what, text);
-	} else if (status >= 500 && status <= 599) {
-		ar_log(ctx, AR_LOG_ERR, "api: %s: server error (%ld): %s",
-		    what, status, text[0] != '\0' ? text : "-");
-		return ar_fail(ctx, AR_ERR_UNAVAIL, "server_error",
-		    "api: %s: %ld: %s", what, status, text);
 	}
-	ar_log(ctx, AR_LOG_ERR, "api: %s: unexpected status %ld: %s", what,
-	    status, text[0] != '\0' ? text : "-");
-	return ar_fail(ctx, AR_ERR_UNAVAIL, "bad_status",
-	    "api: %s: unexpected status %ld", what, status);
+	return ar_fetch_judge_status(ctx, what, status, text);
 }
 
 /* Copy an optional string member (absent or null leaves *out NULL). */
@@ -419,7 +403,8 @@ ar_api_parse_memberships(struct ar_ctx *ctx, const char *body, size_t len,
 			goto out;
 		}
 	}
-	r = ar_claims_memberships(ctx, coll, 3, AR_ERR_UNAVAIL, id);
+	r = ar_memberships_parse(ctx, coll, AR_MEMB_API, AR_ERR_UNAVAIL,
+	    id);
 out:
 	json_decref(root);
 	return r;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Small files in the root-only cache directory (the JWKS document and its
  * refetch marker).  Everything is done relative to a descriptor of the

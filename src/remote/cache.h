@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Small files in the root-only cache directory: written to a temporary
  * file and renamed, read back with the same checks as configuration.

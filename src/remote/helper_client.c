@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Running authrocket-helper for one HTTPS request from inside a host
  * process: the helper binary and the trust anchors checked on their

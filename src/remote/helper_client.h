@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Running authrocket-helper for one HTTPS request: started from its
  * checked descriptor (spawn.h) with an empty environment and clean

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * AuthRocket 2 public keys from the realm's JWKS document: strict parsing,
  * selection by kid, and a cache in the root-only cache directory so that
@@ -7,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api.h"
 #include "cache.h"
+#include "fetch.h"
 #include "json.h"
 #include "jwks.h"
 #include "secure.h"
@@ -417,7 +418,7 @@ fetch_doc(struct ar_ctx *scratch, const struct ar_conf *conf, char **doc,
 	size_t l = 0;
 	int r;
 
-	if ((r = ar_api_fetch(scratch, conf, conf->jwks_url, &b, &l)) !=
+	if ((r = ar_fetch_get(scratch, conf, conf->jwks_url, &b, &l)) !=
 	    AR_OK)
 		return r;
 	scratch_init(&pscratch, scratch);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * AuthRocket 2 public keys from a JWKS document: parse, pick by kid, and
  * keep a root-only cache so logins go on while AuthRocket is unreachable.

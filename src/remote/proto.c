@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The framing spoken between the module and authrocket-helper: encoding
  * and strict decoding of named, binary-safe fields (see proto.h).

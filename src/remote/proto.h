@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The framing between the module and authrocket-helper: a list of named,
  * binary-safe fields.  Each field is "NAME SP LENGTH LF BYTES LF", NAME

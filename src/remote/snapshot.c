@@ -9,6 +9,7 @@
 #include "cache.h"
 #include "claims.h"
 #include "json.h"
+#include "membership.h"
 #include "secure.h"
 #include "snapshot.h"
 
@@ -223,7 +224,8 @@ decode_identity(struct ar_ctx *ctx, json_t *o, struct ar_identity *id)
 	    (r = get_bool(ctx, o, "human", &id->human)) != AR_OK)
 		return r;
 	if ((memb = json_object_get(o, "memberships")) != NULL)
-		return ar_claims_memberships(ctx, memb, 3, AR_ERR_UNAVAIL, id);
+		return ar_memberships_parse(ctx, memb, AR_MEMB_API,
+		    AR_ERR_UNAVAIL, id);
 	return AR_OK;
 }
 

@@ -134,7 +134,7 @@ get(struct sync_net *net, const char *path, int kind,
 		if (wait > 0)
 			sleep((unsigned int)wait);
 	}
-	return ar_api_parse_status(ctx, conf, kind, what, resp->status,
+	return ar_api_parse_status(ctx, kind, what, resp->status,
 	    resp->body, resp->body_len);
 }
 

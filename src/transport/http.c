@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The HTTPS request of authrocket-helper, done with libcurl under fixed,
  * locked-down settings: https only, never a redirect, verification always
@@ -147,6 +148,7 @@ debug_cb(CURL *h, curl_infotype type, char *data, size_t size, void *arg)
 	struct xfer *x = arg;
 	size_t pl = sizeof(AR_TLS_PREFIX) - 1, i, o = 0;
 
+	(void)h;	/* one callback signature for every handle */
 	if (type != CURLINFO_TEXT || size <= pl ||
 	    memcmp(data, AR_TLS_PREFIX, pl) != 0)
 		return 0;

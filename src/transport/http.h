@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The HTTPS requests of authrocket-helper (one per run) and authrocket-sync
  * (many over one kept-alive connection), as the programs hand them to the

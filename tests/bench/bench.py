@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """make bench: PAM transaction rates and login latencies, with the baselines
 measured in the same run (these machines are noisy: compare ratios)."""
 import os

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Password-mode login latency through the module (helper, new TLS
 connection per login) next to a bare in-process HTTPS request to the same
 endpoint; called by bench.py with its fixtures."""

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Failure injection for PAM transactions (LD_PRELOAD).  While armed (see
  * failinj_arm(), called by the pam_faultwrap.so wrapper module around

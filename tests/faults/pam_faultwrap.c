@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * A PAM module that stands in for another one and arms failinj.so around
  * each call: "auth required pam_faultwrap.so /path/module.so ARGS...".

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """Failure injection through real libpam: for each scenario, run pamdrive
 once cleanly under failinj.so to count the calls the module's entry points
 make (malloc, calloc, realloc, strdup, open, openat, read, fstat,

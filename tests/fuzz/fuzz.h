@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Shared bits of the fuzz targets: a context with a fixed clock and a log
  * sink that reads every line (so that escaping bugs surface), and a

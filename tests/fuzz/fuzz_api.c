@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Fuzz target: the network-free halves of the API client, i.e. what the
  * module makes of a reply body.  The first byte picks the parser, the API
@@ -74,7 +75,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	case 4:
 	case 5:
-		r = ar_api_parse_status(&ctx, &conf, data[1] % 6,
+		r = ar_api_parse_status(&ctx, data[1] % 6,
 		    "POST users/x/authenticate", statuses[data[1] >> 4],
 		    body, len);
 		if ((r == AR_OK) != (statuses[data[1] >> 4] / 100 == 2))

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Fuzz target: the decoded header and payload parsers without any
  * signature in the way.  The first byte picks the parser and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Fuzz target: the configuration loader on a real file.  The input is the
  * file; when its first line starts with "ARGS:" the blank-separated words
@@ -51,6 +52,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct ar_conf conf;
 	const char *argv[MAX_ARGS + 1];
 	char *args = NULL, *p, *save = NULL, cfg[160];
+	size_t i;
 	int argc = 0, r;
 
 	keys_init();
@@ -86,7 +88,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		if (conf.jwt_key != NULL && conf.jwt_key_len == 0)
 			abort();
-		(void)ar_list_has(&conf.require_org, "org_ops");
+		for (i = 0; i < conf.require_org.n; i++)
+			if (conf.require_org.item[i] == NULL ||
+			    conf.require_org.item[i][0] == '\0')
+				abort();
 	} else if (ctx.err == AR_OK) {
 		abort();
 	}

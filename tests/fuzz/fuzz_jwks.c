@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Fuzz target: a JWKS document from the network.  The first byte picks
  * the kid looked for (none, "k1", "k2", an odd one); the rest is the

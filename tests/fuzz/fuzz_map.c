@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Fuzz target: the user map file and the map_by rules.  The first byte
  * picks map_by; the rest is the map file.  The identity is fixed, and a

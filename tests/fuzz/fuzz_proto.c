@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Fuzz target: the helper protocol decoder.  A message that decodes must
  * encode back to exactly the input (the framing has one spelling), and

@@ -1,27 +1,28 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Fuzz target: the DER SubjectPublicKeyInfo classifier.  Every byte of
  * the input is the DER; results must be consistent with the contract.
  */
 #include "fuzz.h"
-#include "key.h"
 #include "spki.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	int alg = -1, bits = -1, r;
+	enum ar_spki_type type = AR_SPKI_NONE;
+	int bits = -1, r;
 
-	r = ar_spki_classify(data, size, 2048, &alg, &bits);
+	r = ar_spki_classify(data, size, 2048, &type, &bits);
 	switch (r) {
 	case AR_SPKI_OK:
-		if (alg == AR_ALG_RS256 && bits < 2048)
+		if (type == AR_SPKI_RSA && bits < 2048)
 			abort();
-		if (alg == AR_ALG_ES256 && bits != 256)
+		if (type == AR_SPKI_EC_P256 && bits != 256)
 			abort();
-		if (alg == AR_ALG_ES384 && bits != 384)
+		if (type == AR_SPKI_EC_P384 && bits != 384)
 			abort();
-		if (alg != AR_ALG_RS256 && alg != AR_ALG_ES256 &&
-		    alg != AR_ALG_ES384)
+		if (type != AR_SPKI_RSA && type != AR_SPKI_EC_P256 &&
+		    type != AR_SPKI_EC_P384)
 			abort();
 		break;
 	case AR_SPKI_TOO_SMALL:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Fuzz target: whole-token verification with a fixed HS256 key and clock.
  * The first byte picks the mode: even, the rest is the token as typed;

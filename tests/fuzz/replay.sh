@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Replay every committed fuzz corpus through plain (gcc, ASan+UBSan)
 # builds of the targets; one pass per corpus file.  Closing line:
 # "fuzz-replay: N passed, N failed, 0 skipped".

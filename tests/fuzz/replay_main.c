@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Corpus replay without libFuzzer: feed each file named on the command
  * line (or each file of a directory) to LLVMFuzzerTestOneInput in a child

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Run every libFuzzer target for FUZZ_SECONDS (default 60) seconds on a
 # working copy of its committed corpus (build/fuzz/corpus/<target>),
 # FUZZ_JOBS (default 1) targets at a time, niced.  Crashes are written to

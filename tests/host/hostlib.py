@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Shared pieces of the host end-to-end tests (real sshd, sudo and su).
 
 Everything a host test changes on the machine goes through this module so

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """The host-test machinery itself: the syslog capture the other host tests
 rely on for their log assertions."""
 import os

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """pam_authrocket under the real OpenSSH server: password and
 keyboard-interactive logins with tokens, password + TOTP against the mock,
 refusals, and the account phase after public-key logins."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """pam_authrocket under the real su (util-linux), driven through a pty as a
 throwaway user: the module's auth line is put at the top of /etc/pam.d/su
 for the test and the file is restored byte for byte afterwards."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """pam_authrocket under the real sudo: /etc/pam.d/sudo is replaced for each
 test and restored byte for byte; the throwaway accounts get ALL=(ALL) ALL
 through a temporary sudoers drop-in."""

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """Run integration tests: every test_*(t) function in the given files
 (default: tests/integration/test_*.py and tests/security/test_*.py)."""
 import argparse

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """The AuthRocket API side (src/api.c through authrocket-helper) against the
 HTTPS mock, driven by build/tools/arapi: what is sent (path, headers, body)
 and how every kind of reply is judged, for API v1 and v2."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Build outputs: what the module exports and how it is linked, and the
 house rules that keep PAM, libjwt and libcurl each in one place."""
 import pathlib
@@ -35,6 +36,102 @@ def test_one_outside_library_per_file(t):
     module = t.run(["ldd", t.env.build / "pam_authrocket.so"]).stdout
     t.contains(helper, "libcurl", "the helper uses libcurl")
     t.absent(module, "libcurl", "the module never loads libcurl")
+
+
+# The allowed include graph.  Library layers, lowest first: a layer uses
+# its own headers and those of the layers below it.  src/dir (the directory
+# file format) is libc only and may be used by anyone; src/transport (the
+# libcurl code) sits on the base layer and is used only by the programs
+# that talk HTTPS themselves.  Programs sit on top; the NSS module and
+# authrocket-keys are loaded or run everywhere and stay tiny.
+LAYERS = ["base", "conf", "identity", "remote", "decide"]
+LIBRARY = set(LAYERS) | {"dir"}
+PROGRAMS = {"helper", "check", "sync"}
+MAY_INCLUDE = {layer: set(LAYERS[:i + 1]) | {"dir"}
+               for i, layer in enumerate(LAYERS)}
+MAY_INCLUDE["base"] = {"base"}
+MAY_INCLUDE["dir"] = {"dir"}
+MAY_INCLUDE["transport"] = {"base", "transport"}
+MAY_INCLUDE.update({p: LIBRARY | {"transport", p} for p in PROGRAMS})
+MAY_INCLUDE["shim"] = LIBRARY          # pam_authrocket.c: no libcurl
+MAY_INCLUDE["nss"] = {"dir", "nss"}
+MAY_INCLUDE["keys"] = {"dir", "keys", "ar.h"}
+# Outside libraries that libc-only code must never include.
+NOT_LIBC = ("jwt.h", "jansson.h", "curl/", "openssl/", "security/",
+            "crypt.h", "systemd/")
+# Within the remote layer only the API files speak the AuthRocket API; the
+# JWKS fetch, the caches and the helper client use the plain transport.
+SAME_LAYER_ONLY = {"api.h": {"api.c", "api_reply.c", "api.h"}}
+INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]', re.M)
+
+
+def component(path):
+    """The folder a source file belongs to ("shim" for the PAM shim)."""
+    parts = pathlib.PurePath(path).parts
+    return "shim" if parts == ("pam_authrocket.c",) else parts[1]
+
+
+def include_edges():
+    """(file, its component, kind, header) for every #include."""
+    files = sorted(str(p.relative_to(ROOT))
+                   for p in (ROOT / "src").rglob("*.[ch]"))
+    files.append("pam_authrocket.c")
+    for f in files:
+        for kind, hdr in INCLUDE.findall((ROOT / f).read_text()):
+            yield f, component(f), kind, hdr
+
+
+def test_includes_point_down_the_layers(t):
+    owner = {}
+    for h in (ROOT / "src").rglob("*.h"):
+        owner.setdefault(h.name, set()).add(h.parent.name)
+    dup = sorted(n for n, where in owner.items() if len(where) > 1)
+    t.eq(dup, [], "header names are unique (includes are bare names)")
+    bad = []
+    for f, comp, kind, hdr in include_edges():
+        if comp not in MAY_INCLUDE:
+            bad.append("%s: folder %s has no include rule" % (f, comp))
+            continue
+        if kind != '"':
+            continue
+        where = owner.get(hdr)
+        if where is None:
+            bad.append("%s: %s is not a header of src/" % (f, hdr))
+            continue
+        layer = next(iter(where))
+        allowed = MAY_INCLUDE[comp]
+        if layer not in allowed and hdr not in allowed:
+            bad.append("%s (%s) includes %s (%s)" % (f, comp, hdr, layer))
+        elif (layer == comp and hdr in SAME_LAYER_ONLY and
+              pathlib.PurePath(f).name not in SAME_LAYER_ONLY[hdr]):
+            bad.append("%s includes %s (API code only)" % (f, hdr))
+    t.eq(bad, [], "includes outside the allowed graph")
+
+
+def test_libc_only_code_includes_libc_only(t):
+    bad = [(f, hdr) for f, comp, kind, hdr in include_edges()
+           if comp in ("dir", "nss", "keys") and kind == "<"
+           and hdr.startswith(NOT_LIBC)]
+    t.eq(bad, [], "outside libraries in src/dir, src/nss, src/keys")
+    nss = t.env.build / "libnss_authrocket.so.2"
+    if nss.exists():
+        needed = [l.split("[")[1].rstrip("]") for l in
+                  t.run(["readelf", "-d", nss]).stdout.splitlines()
+                  if "(NEEDED)" in l]
+        t.eq(needed, ["libc.so.6"], "the NSS module needs libc alone")
+
+
+def test_include_rule_catches_an_upward_include(t):
+    # The checker itself: a base file including a decide header, a dir
+    # file including a base header, the shim including the transport.
+    owner = {"auth.h": "decide", "ar.h": "base", "http.h": "transport"}
+    for comp, hdr in (("base", "auth.h"), ("dir", "ar.h"),
+                      ("shim", "http.h"), ("nss", "ar.h"),
+                      ("transport", "auth.h")):
+        layer = owner[hdr]
+        allowed = MAY_INCLUDE[comp]
+        t.true(layer not in allowed and hdr not in allowed,
+               "%s may not include %s" % (comp, hdr))
 
 
 def profile_stack(t, module_args):
@@ -142,3 +239,87 @@ def test_pam_auth_update_profile_still_refuses_inactive_people(t):
                   jwt_key_file=t.env.keys["hs"], timeout=2)
     r = t.pam("alice", [], down, stack=stack, phases=("account",))
     t.eq(r.account, "PAM_SUCCESS", "AuthRocket down: the local stack decides")
+
+
+def reason_keywords():
+    """Every reason keyword the library and programs can record: string
+    literals in the reason argument of ar_fail() and fail_log(), the
+    keywords returned by the functions that choose a reason."""
+    found = set()
+    call = re.compile(r'\b(ar_fail|fail_log)\((.*?)\);', re.S)
+    for path in sorted((ROOT / "src").rglob("*.c")):
+        text = path.read_text()
+        for name, args in call.findall(text):
+            parts, depth, cur = [], 0, ""
+            for ch in args:
+                if ch == "," and depth == 0:
+                    parts.append(cur)
+                    cur = ""
+                    continue
+                depth += ch in "(" and 1 or (ch in ")" and -1 or 0)
+                cur += ch
+            parts.append(cur)
+            idx = 2 if name == "ar_fail" else 3
+            if len(parts) > idx:
+                found |= set(re.findall(r'"([a-z_]+)"', parts[idx]))
+        # Functions that choose a reason: reason_for(), type_reason(),
+        # ar_fetch_transport_reason().
+        for m in re.finditer(r'\n\w*reason\w*\([^)]*\)\n\{(.*?)\n\}', text,
+                             re.S):
+            found |= set(re.findall(r'"([a-z_]+)"', m.group(1)))
+    return found
+
+
+def test_every_reason_keyword_is_documented(t):
+    doc = (ROOT / "docs/results.md").read_text()
+    listed = set(re.findall(r'`([a-z_]+)`', doc))
+    found = reason_keywords()
+    t.true(len(found) > 40, "the scan finds the reasons (%d)" % len(found))
+    for must in ("expired", "timeout", "bad_claims", "bad_json", "transport",
+                 "helper_failed", "wrong_user"):
+        t.true(must in found, "the scan finds %s" % must)
+    t.eq(sorted(found - listed), [], "reasons missing from docs/results.md")
+    man = set()
+    for line in (ROOT / "man/pam_authrocket.8").read_text().splitlines():
+        if line.startswith(".It Li "):
+            man |= set(re.findall(r"\b[a-z_]+\b", line[7:]))
+    t.eq(sorted(found - man), [], "reasons missing from pam_authrocket(8)")
+
+
+def test_repository_cites_only_itself(t):
+    # Documents outside the repository cannot be followed by a reader.
+    files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True,
+                           text=True).stdout.split()
+    pat = re.compile("DESIGN(\\.md| \u00a7)|SECURITY\\.md|STYLE\\.md|"
+                     "\\.\\./shared|\u00a7")
+    bad = []
+    for f in files:
+        if "/corpus/" in f:
+            continue
+        try:
+            text = (ROOT / f).read_text()
+        except (UnicodeDecodeError, OSError):
+            continue
+        bad += ["%s:%d" % (f, i + 1) for i, line in
+                enumerate(text.splitlines()) if pat.search(line)]
+    t.eq(bad, [], "references to documents outside the repository")
+
+
+def test_every_source_file_names_its_licence(t):
+    files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True,
+                           text=True).stdout.split()
+    missing = []
+    for f in files:
+        if "/corpus/" in f:
+            continue
+        path = ROOT / f
+        try:
+            head = path.read_text().split("\n", 3)[:3]
+        except (UnicodeDecodeError, OSError):
+            continue
+        source = (f.endswith((".c", ".h", ".py", ".sh")) or f == "Makefile"
+                  or (head and head[0].startswith("#!")))
+        if source and not any("SPDX-License-Identifier: BSD-3-Clause" in l
+                              for l in head):
+            missing.append(f)
+    t.eq(missing, [], "source files without an SPDX line (see LICENSE)")

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """authrocket-check: each command, text and --json output, exit codes 0/1/2,
 and that its verdict is the module's verdict."""
 import json

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """authrocket-helper on its own: proto-encoded requests on stdin against the
 HTTPS mock, asserting the decoded reply and what the mock received (TLS
 verification, https only, no redirects, size and time caps, no proxy or key

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """make install / make uninstall into a DESTDIR: paths, modes, and that an
 existing configuration is never overwritten or removed."""
 import os

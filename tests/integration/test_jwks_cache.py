@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """AuthRocket 2 JWKS keys through src/jwks.c and the cache directory, driven
 by build/tools/arapi against the HTTPS mock: fetching, the cache file and
 its directory, key rotation, the refetch limit, and offline use of a stale

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Password login, second factor, session checks, JWKS and the account phase
 through the real libpam against the HTTPS mock of AuthRocket."""
 import json

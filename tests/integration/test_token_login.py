@@ -1,5 +1,7 @@
-"""Token login through the real libpam: every rule of DESIGN §4-§7 that a
-token can exercise, each asserting the exact PAM code and the log line."""
+# SPDX-License-Identifier: BSD-3-Clause
+"""Token login through the real libpam: every rule of the PAM interface,
+the configuration, the token checks and the logging (docs/) that a token
+can exercise, each asserting the exact PAM code and the log line."""
 import base64
 import json
 import os

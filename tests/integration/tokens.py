@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Token payload builders shared by the integration tests."""
 import time
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Integration-test framework for pam_authrocket (Python standard library only).
 
 Test files define functions ``test_NAME(t)``; run.py discovers and runs them.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """An HTTPS stand-in for the AuthRocket API (v1 under /v1/, v2 under /v2/,
 the realm's JWKS at /connect/jwks) used by every integration test.
 
@@ -124,8 +125,9 @@ def generated(i):
         "created_at": 1700000000 + i, "memberships": perms})
 
 
-def b64url(data):
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "lib"))
+from jwtmint import b64url, hs256, rs256  # noqa: E402
 
 
 FLEET = re.compile(r"(?:usr_)?(fleet\d{3})(?:@example\.com)?")
@@ -301,15 +303,9 @@ class Signer:
         header = {"alg": alg, "typ": "JWT"}
         if alg == "RS256":
             header["kid"] = kid
-        signing_input = (b64url(json.dumps(header).encode()) + "." +
-                         b64url(json.dumps(claims).encode())).encode()
         if alg == "HS256":
-            sig = hmac.new(self.secret, signing_input, hashlib.sha256).digest()
-        else:
-            sig = subprocess.run(
-                ["openssl", "dgst", "-sha256", "-sign", self.rsa_key],
-                input=signing_input, check=True, capture_output=True).stdout
-        return signing_input.decode() + "." + b64url(sig)
+            return hs256(self.secret, header, claims)
+        return rs256(self.rsa_key, header, claims)
 
 
 class Server(ThreadingHTTPServer):

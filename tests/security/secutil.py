@@ -1,15 +1,17 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Helpers shared by the attack catalogue (tests/security/test_*.py).
 
 Importing this module also makes every PAM transaction of the run go
 through a recorder: the syslog lines, prompts, messages and answers of
 each t.pam() call are kept so that test_zz_no_secrets.py can check the
 whole run for leaked secrets, and no transaction may prompt more than
-twice (SECURITY.md rule 9)."""
-import base64
+twice (docs/security.md, Bounded everything)."""
 import json
 import time
 
 import artest
+from jwtmint import b64url  # noqa: F401 (the attack tests import it)
+from jwtmint import token as jwt_token
 
 OK = "PAM_SUCCESS"
 AUTH = "PAM_AUTH_ERR"
@@ -57,11 +59,6 @@ def asan(t):
 def now():
     return int(time.time())
 
-
-def b64url(data):
-    if isinstance(data, str):
-        data = data.encode()
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
 def v1(user="alice", **over):
@@ -119,7 +116,4 @@ def expect(t, res, code, what, reason=None, phase="auth"):
 
 
 def raw_token(header, payload, sig=b"x" * 32):
-    return ".".join((b64url(json.dumps(header) if isinstance(header, dict)
-                            else header),
-                     b64url(json.dumps(payload) if isinstance(payload, dict)
-                            else payload), b64url(sig)))
+    return jwt_token(header, payload, sig)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Attack catalogue: hostile or broken AuthRocket replies in password mode.
 The mock's special user names choose the reply (tests/mock/armock.py)."""
 import os

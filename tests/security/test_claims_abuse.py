@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Attack catalogue: validly signed tokens with hostile claims."""
 import json
 import os

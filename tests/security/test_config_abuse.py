@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Attack catalogue: unsafe configuration and key files.  Every case is
 PAM_SERVICE_ERR in both phases (never PAM_IGNORE) and answers quickly."""
 import os

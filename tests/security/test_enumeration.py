@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """User enumeration: whatever is wrong (password, local account, the
 AuthRocket user, the token's owner), the person at the prompt sees the
 same prompts and messages, and the module asks for the same fail delay.

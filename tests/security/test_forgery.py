@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Attack catalogue: forged and confused tokens.  Each case asserts the
 exact PAM code and the deny reason."""
 import json

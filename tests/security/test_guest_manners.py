@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Guest manners: a host process (tests/soak/soak.c) with SIGCHLD ignored,
 SIGPIPE at its default and an alarm handler runs token and password
 transactions (including a server that hangs, one that sends an endless

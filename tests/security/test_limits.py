@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Attack catalogue: oversized input, prompt counts, resource limits."""
 import os
 import subprocess

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Attack catalogue: identities that try to become another local account."""
 import os
 import sys

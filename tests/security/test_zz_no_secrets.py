@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Runs last (file order): no syslog line of the whole run holds a secret.
 Covers every transaction of the security suite (recorded by secutil with
 the answers given) and the last transaction of every other test whose

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Long-running and multi-threaded PAM driver for the hardening tests: a
  * host process that runs many transactions through real libpam and
@@ -37,6 +38,8 @@
 
 #include <security/pam_appl.h>
 
+#include "pamlib.h"
+
 #define MAX_CASES	64
 #define MAX_ANSWERS	4
 
@@ -46,36 +49,13 @@ struct pcase {
 	int	 n_answers;
 };
 
-struct convstate {
-	const struct pcase *c;
-	int	 next;
-	int	 prompts;
-};
-
 static struct pcase cases[MAX_CASES];
 static int ncases;
 static const char *confdir;
 static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
 static long passed, failed;
 
-/*
- * The module logs through libpam's pam_syslog(); catch syslog here so
- * that glibc's /dev/log socket does not show up as a descriptor.
- */
 static FILE *logfp;
-static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static void
-log_line(int pri, const char *fmt, va_list ap)
-{
-	if (logfp == NULL)
-		return;
-	pthread_mutex_lock(&log_lock);
-	fprintf(logfp, "%d\t", pri & 7);
-	vfprintf(logfp, fmt, ap);
-	fputc('\n', logfp);
-	pthread_mutex_unlock(&log_lock);
-}
 
 /*
  * The tests' passwd stand-in, nss_wrapper, is not thread-safe: under
@@ -106,63 +86,6 @@ getpwnam_r(const char *name, struct passwd *pwd, char *buf, size_t len,
 	return rc;
 }
 
-void __syslog_chk(int pri, int flag, const char *fmt, ...);
-void __vsyslog_chk(int pri, int flag, const char *fmt, va_list ap);
-void syslog(int pri, const char *fmt, ...);
-void vsyslog(int pri, const char *fmt, va_list ap);
-
-void
-__syslog_chk(int pri, int flag, const char *fmt, ...)
-{
-	va_list ap;
-
-	(void)flag;
-	va_start(ap, fmt);
-	log_line(pri, fmt, ap);
-	va_end(ap);
-}
-
-void
-__vsyslog_chk(int pri, int flag, const char *fmt, va_list ap)
-{
-	(void)flag;
-	log_line(pri, fmt, ap);
-}
-
-void
-syslog(int pri, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	log_line(pri, fmt, ap);
-	va_end(ap);
-}
-
-void
-vsyslog(int pri, const char *fmt, va_list ap)
-{
-	log_line(pri, fmt, ap);
-}
-
-static const char *
-code_name(int rc)
-{
-	switch (rc) {
-	case PAM_SUCCESS: return "PAM_SUCCESS";
-	case PAM_AUTH_ERR: return "PAM_AUTH_ERR";
-	case PAM_USER_UNKNOWN: return "PAM_USER_UNKNOWN";
-	case PAM_AUTHINFO_UNAVAIL: return "PAM_AUTHINFO_UNAVAIL";
-	case PAM_SERVICE_ERR: return "PAM_SERVICE_ERR";
-	case PAM_CONV_ERR: return "PAM_CONV_ERR";
-	case PAM_BUF_ERR: return "PAM_BUF_ERR";
-	case PAM_PERM_DENIED: return "PAM_PERM_DENIED";
-	case PAM_IGNORE: return "PAM_IGNORE";
-	case PAM_SYSTEM_ERR: return "PAM_SYSTEM_ERR";
-	default: return "PAM_OTHER";
-	}
-}
-
 static void
 result(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -188,36 +111,6 @@ result(int ok, const char *fmt, ...)
 	pthread_mutex_unlock(&out_lock);
 }
 
-static int
-conv(int n, const struct pam_message **msg, struct pam_response **resp,
-    void *arg)
-{
-	struct convstate *st = arg;
-	struct pam_response *r;
-	int i;
-
-	if (n <= 0 || n > PAM_MAX_NUM_MSG)
-		return PAM_CONV_ERR;
-	if ((r = calloc((size_t)n, sizeof(*r))) == NULL)
-		return PAM_BUF_ERR;
-	for (i = 0; i < n; i++) {
-		if (msg[i]->msg_style != PAM_PROMPT_ECHO_OFF &&
-		    msg[i]->msg_style != PAM_PROMPT_ECHO_ON)
-			continue;
-		st->prompts++;
-		if (st->next >= st->c->n_answers) {
-			free(r);
-			return PAM_CONV_ERR;
-		}
-		if ((r[i].resp = strdup(st->c->answers[st->next++])) == NULL) {
-			free(r);
-			return PAM_BUF_ERR;
-		}
-	}
-	*resp = r;
-	return PAM_SUCCESS;
-}
-
 static void
 no_delay(int retval, unsigned usec, void *arg)
 {
@@ -230,23 +123,24 @@ no_delay(int retval, unsigned usec, void *arg)
 static int
 transaction(const struct pcase *c, char *why, size_t n)
 {
-	struct convstate st = { c, 0, 0 };
-	struct pam_conv pc = { conv, &st };
+	struct pamlib_answers st = { c->answers, (size_t)c->n_answers, 0, 0,
+	    0, NULL };
+	struct pam_conv pc = { pamlib_conv, &st };
 	pam_handle_t *pamh = NULL;
 	int rc, ra = -1, ok = 1;
 
 	rc = pam_start_confdir(c->service, c->user, &pc, confdir, &pamh);
 	if (rc != PAM_SUCCESS) {
-		snprintf(why, n, "pam_start: %s", code_name(rc));
+		snprintf(why, n, "pam_start: %s", pamlib_code_name(rc));
 		return 0;
 	}
 	pam_set_item(pamh, PAM_FAIL_DELAY, (const void *)no_delay);
 	rc = pam_authenticate(pamh, 0);
-	if (strcmp(code_name(rc), c->want_auth) != 0)
+	if (strcmp(pamlib_code_name(rc), c->want_auth) != 0)
 		ok = 0;
 	if (strcmp(c->want_acct, "-") != 0) {
 		ra = pam_acct_mgmt(pamh, 0);
-		if (strcmp(code_name(ra), c->want_acct) != 0)
+		if (strcmp(pamlib_code_name(ra), c->want_acct) != 0)
 			ok = 0;
 	}
 	if (st.prompts > 2)
@@ -254,8 +148,8 @@ transaction(const struct pcase *c, char *why, size_t n)
 	pam_end(pamh, rc);
 	if (!ok)
 		snprintf(why, n, "%s/%s: auth %s account %s prompts %d",
-		    c->service, c->user, code_name(rc),
-		    ra == -1 ? "-" : code_name(ra), st.prompts);
+		    c->service, c->user, pamlib_code_name(rc),
+		    ra == -1 ? "-" : pamlib_code_name(ra), st.prompts);
 	return ok;
 }
 
@@ -609,6 +503,7 @@ main(int argc, char **argv)
 		else if (i + 1 < argc && strcmp(argv[i], "--log") == 0) {
 			if ((logfp = fopen(argv[++i], "a")) == NULL)
 				return 2;
+			pamlib_log_to(logfp);
 		}
 		else {
 			fprintf(stderr, "soak: bad argument %s\n", argv[i]);
@@ -643,6 +538,7 @@ main(int argc, char **argv)
 		for (k = 0; k < cases[i].n_answers; k++)
 			free(cases[i].answers[k]);
 	}
+	pamlib_log_to(NULL);
 	if (logfp != NULL)
 		fclose(logfp);
 	return failed ? 1 : 0;

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """The long run behind "make soak" (not part of make check):
   1. SOAK_VALGRIND (10000) mixed transactions in one process under
      valgrind: no definitely lost bytes, no memory errors, descriptors,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Fixtures for the soak driver (tests/soak/soak.c): a PAM config dir with
 one service per configuration, plan files, and the driver binary itself
 (compiled on demand so that make check needs no extra target)."""
@@ -16,7 +17,10 @@ def driver(t):
     """Path of a soak binary no older than its source."""
     out = t.env.build / "soak" / "soak"
     src = HERE / "soak.c"
-    if not out.exists() or out.stat().st_mtime < src.stat().st_mtime:
+    lib = HERE.parent / "lib"
+    newest = max(p.stat().st_mtime for p in
+                 (src, lib / "pamlib.c", lib / "pamlib.h"))
+    if not out.exists() or out.stat().st_mtime < newest:
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = out.with_name("soak.%d" % os.getpid())
         # An ASan-built module needs an ASan-built host (make check-asan).
@@ -25,7 +29,8 @@ def driver(t):
         san = ["-fsanitize=address,undefined"] if "libasan" in ldd else []
         subprocess.run(["cc", "-std=gnu11", "-O2", "-g", "-Wall", "-Wextra",
                         "-D_GNU_SOURCE", "-rdynamic"] + san +
-                       ["-o", str(tmp), str(src), "-lpam", "-lpthread", "-ldl"],
+                       ["-I", str(lib), "-o", str(tmp), str(src),
+                        str(lib / "pamlib.c"), "-lpam", "-lpthread", "-ldl"],
                        check=True)
         os.replace(tmp, out)
     return out

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """Latency of failed logins by kind, to see whether a caller can tell
 known from unknown users by time.  Each login is one pamdrive process
 (through real libpam, PAM_FAIL_DELAY recorded, not slept); prints

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * A test driver for the API side of the library: runs one call of
  * src/api.c or src/jwks.c against the configured AuthRocket (the mock in

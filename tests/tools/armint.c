@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * armint: mint compact JWTs for the integration tests and the demo.  The
  * header and payload are used verbatim, so tests can also build tokens
@@ -8,12 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/bn.h>
-#include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/pem.h>
+
+#include "jwtmint.h"
 
 #define ARMINT_MAX_FILE	(16 * 1024 * 1024)
 
@@ -78,41 +78,6 @@ read_file(const char *path, size_t *len)
 	return buf;
 }
 
-/* base64url without padding; returns a malloc'ed string. */
-static char *
-b64url(const unsigned char *in, size_t n)
-{
-	static const char tab[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-	    "0123456789-_";
-	char *out;
-	size_t i, o = 0;
-	unsigned long v;
-
-	if ((out = malloc(n / 3 * 4 + 5)) == NULL)
-		die("out of memory");
-	for (i = 0; i + 2 < n; i += 3) {
-		v = (unsigned long)in[i] << 16 | (unsigned long)in[i + 1] << 8 |
-		    in[i + 2];
-		out[o++] = tab[(v >> 18) & 63];
-		out[o++] = tab[(v >> 12) & 63];
-		out[o++] = tab[(v >> 6) & 63];
-		out[o++] = tab[v & 63];
-	}
-	if (n - i == 1) {
-		v = (unsigned long)in[i] << 16;
-		out[o++] = tab[(v >> 18) & 63];
-		out[o++] = tab[(v >> 12) & 63];
-	} else if (n - i == 2) {
-		v = (unsigned long)in[i] << 16 | (unsigned long)in[i + 1] << 8;
-		out[o++] = tab[(v >> 18) & 63];
-		out[o++] = tab[(v >> 12) & 63];
-		out[o++] = tab[(v >> 6) & 63];
-	}
-	out[o] = '\0';
-	return out;
-}
-
 static EVP_PKEY *
 load_private(const char *path)
 {
@@ -130,70 +95,15 @@ load_private(const char *path)
 	return pkey;
 }
 
-/* Sign with an RSA or EC private key; ECDSA converted to r||s. */
-static unsigned char *
-sign_pkey(const char *path, const EVP_MD *md, int ec_size,
-    const unsigned char *in, size_t n, size_t *sig_len)
-{
-	EVP_PKEY *pkey = load_private(path);
-	EVP_MD_CTX *mctx;
-	unsigned char *der, *raw;
-	const unsigned char *p;
-	const BIGNUM *r, *s;
-	ECDSA_SIG *es;
-	size_t dlen = 0;
-
-	if ((mctx = EVP_MD_CTX_new()) == NULL ||
-	    EVP_DigestSignInit(mctx, NULL, md, NULL, pkey) != 1 ||
-	    EVP_DigestSign(mctx, NULL, &dlen, in, n) != 1 ||
-	    (der = malloc(dlen)) == NULL ||
-	    EVP_DigestSign(mctx, der, &dlen, in, n) != 1)
-		die("signing failed");
-	if ((ec_size != 0) != (EVP_PKEY_get_base_id(pkey) == EVP_PKEY_EC))
-		die("the key type does not match --alg");
-	EVP_MD_CTX_free(mctx);
-	EVP_PKEY_free(pkey);
-	if (ec_size == 0) {
-		*sig_len = dlen;
-		return der;
-	}
-	p = der;
-	if ((es = d2i_ECDSA_SIG(NULL, &p, (long)dlen)) == NULL)
-		die("bad ecdsa signature");
-	ECDSA_SIG_get0(es, &r, &s);
-	if ((raw = malloc(2 * (size_t)ec_size)) == NULL ||
-	    BN_bn2binpad(r, raw, ec_size) != ec_size ||
-	    BN_bn2binpad(s, raw + ec_size, ec_size) != ec_size)
-		die("cannot encode the ecdsa signature");
-	ECDSA_SIG_free(es);
-	free(der);
-	*sig_len = 2 * (size_t)ec_size;
-	return raw;
-}
-
-static unsigned char *
-sign_hmac(const EVP_MD *md, const unsigned char *key, size_t klen,
-    const unsigned char *in, size_t n, size_t *sig_len)
-{
-	unsigned char *out;
-	unsigned int olen = 0;
-
-	if ((out = malloc(EVP_MAX_MD_SIZE)) == NULL)
-		die("out of memory");
-	if (HMAC(md, key, (int)klen, in, n, out, &olen) == NULL)
-		die("hmac failed");
-	*sig_len = olen;
-	return out;
-}
-
 int
 main(int argc, char **argv)
 {
 	const char *alg = NULL, *key_path = NULL, *header = NULL;
 	const char *payload = NULL, *claims_path = NULL, *hmac_path = NULL;
-	char *dflt_header = NULL, *h64, *p64, *s64, *input;
-	unsigned char *key = NULL, *sig = NULL, *claims = NULL;
-	size_t klen = 0, sig_len = 0, clen = 0, n;
+	char *dflt_header = NULL, *tok;
+	unsigned char *key = NULL, *claims = NULL;
+	struct jwtmint_signer sg;
+	size_t klen = 0, clen = 0;
 	int i;
 
 	for (i = 1; i < argc; i++) {
@@ -239,18 +149,11 @@ main(int argc, char **argv)
 			die("out of memory");
 		header = dflt_header;
 	}
-	h64 = b64url((const unsigned char *)header, strlen(header));
-	p64 = b64url((const unsigned char *)payload,
-	    claims != NULL ? clen : strlen(payload));
-	if (asprintf(&input, "%s.%s", h64, p64) < 0)
-		die("out of memory");
-	n = strlen(input);
-
+	memset(&sg, 0, sizeof(sg));
 	if (hmac_path != NULL) {
 		/* Raw bytes, nothing dropped: the alg-confusion attack. */
 		key = read_file(hmac_path, &klen);
-		sig = sign_hmac(EVP_sha256(), key, klen,
-		    (unsigned char *)input, n, &sig_len);
+		sg.md = EVP_sha256();
 	} else if (strcmp(alg, "HS256") == 0 || strcmp(alg, "HS384") == 0) {
 		key = read_file(key_path, &klen);
 		/* One trailing LF or CRLF dropped, as conf.c does. */
@@ -259,33 +162,39 @@ main(int argc, char **argv)
 			if (klen > 0 && key[klen - 1] == '\r')
 				klen--;
 		}
-		sig = sign_hmac(strcmp(alg, "HS256") == 0 ? EVP_sha256() :
-		    EVP_sha384(), key, klen, (unsigned char *)input, n,
-		    &sig_len);
+		sg.md = strcmp(alg, "HS256") == 0 ? EVP_sha256() :
+		    EVP_sha384();
 	} else if (strcmp(alg, "RS256") == 0) {
-		sig = sign_pkey(key_path, EVP_sha256(), 0,
-		    (unsigned char *)input, n, &sig_len);
+		sg.md = EVP_sha256();
 	} else if (strcmp(alg, "ES256") == 0) {
-		sig = sign_pkey(key_path, EVP_sha256(), 32,
-		    (unsigned char *)input, n, &sig_len);
+		sg.md = EVP_sha256();
+		sg.ec = 32;
 	} else if (strcmp(alg, "ES384") == 0) {
-		sig = sign_pkey(key_path, EVP_sha384(), 48,
-		    (unsigned char *)input, n, &sig_len);
+		sg.md = EVP_sha384();
+		sg.ec = 48;
 	} else if (strcmp(alg, "none") != 0) {
 		usage();
 	}
-	s64 = b64url(sig != NULL ? sig : (const unsigned char *)"",
-	    sig_len);
-	printf("%s.%s\n", input, s64);
+	if (key != NULL) {
+		sg.hkey = key;
+		sg.hlen = klen;
+	} else if (sg.md != NULL) {
+		sg.pkey = load_private(key_path);
+		if ((sg.ec != 0) !=
+		    (EVP_PKEY_get_base_id(sg.pkey) == EVP_PKEY_EC))
+			die("the key type does not match --alg");
+	}
+	if ((tok = jwtmint_token(header, strlen(header), payload,
+	    claims != NULL ? clen : strlen(payload),
+	    sg.md != NULL ? &sg : NULL)) == NULL)
+		die("signing failed");
+	printf("%s\n", tok);
 	if (fflush(stdout) != 0)
 		die("write error");
-	free(h64);
-	free(p64);
-	free(s64);
-	free(input);
-	free(sig);
+	free(tok);
 	free(key);
 	free(claims);
+	EVP_PKEY_free(sg.pkey);
 	free(dflt_header);
 	return 0;
 }

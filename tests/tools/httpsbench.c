@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Benchmark baseline: one HTTPS POST on a new connection per request with
  * libcurl in-process, the floor for a password login through the helper.

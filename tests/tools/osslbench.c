@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Benchmark baseline: what OpenSSL alone costs to parse a PEM public key
  * and verify one SHA-256 signature, the floor for an RS256/ES256 login.

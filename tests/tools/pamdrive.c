@@ -1,155 +1,34 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Test driver: runs PAM transactions through the real libpam with
  * pam_start_confdir(), answers prompts from stdin, and captures what the
- * modules send to syslog by defining the syslog entry points libpam calls.
+ * modules send to syslog (both through tests/lib/pamlib.c).
  */
 #include <dlfcn.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <syslog.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <security/pam_appl.h>
 
+#include "pamlib.h"
+
 static FILE *logfp;
 static char **answers;
-static size_t n_answers, answer_cursor;
+static size_t n_answers;
 static int quiet, pamflags, answer_delay_ms, hex_answers;
 static long answer_delays_ms[16];	/* before the Nth answer */
-
-static void
-log_line(int pri, const char *fmt, va_list ap)
-{
-	if (logfp == NULL)
-		return;
-	fprintf(logfp, "%d\t", pri & LOG_PRIMASK);
-	vfprintf(logfp, fmt, ap);
-	fputc('\n', logfp);
-	fflush(logfp);
-}
-
-/* libpam is built with fortification and calls these. */
-void __syslog_chk(int pri, int flag, const char *fmt, ...);
-void __vsyslog_chk(int pri, int flag, const char *fmt, va_list ap);
-
-void
-__syslog_chk(int pri, int flag, const char *fmt, ...)
-{
-	va_list ap;
-
-	(void)flag;
-	va_start(ap, fmt);
-	log_line(pri, fmt, ap);
-	va_end(ap);
-}
-
-void
-__vsyslog_chk(int pri, int flag, const char *fmt, va_list ap)
-{
-	(void)flag;
-	log_line(pri, fmt, ap);
-}
-
-void
-syslog(int pri, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	log_line(pri, fmt, ap);
-	va_end(ap);
-}
-
-void
-vsyslog(int pri, const char *fmt, va_list ap)
-{
-	log_line(pri, fmt, ap);
-}
 
 static void
 show(const char *kind, const char *text)
 {
 	const char *p;
 
-	if (quiet)
-		return;
 	printf("%s ", kind);
 	for (p = text ? text : ""; *p; p++)
 		putchar(*p == '\n' ? ' ' : *p);
 	putchar('\n');
-}
-
-static int
-conv(int n, const struct pam_message **msg, struct pam_response **resp,
-    void *arg)
-{
-	struct pam_response *r;
-	int i;
-
-	(void)arg;
-	if (n <= 0 || n > PAM_MAX_NUM_MSG)
-		return PAM_CONV_ERR;
-	if ((r = calloc((size_t)n, sizeof(*r))) == NULL)
-		return PAM_BUF_ERR;
-	for (i = 0; i < n; i++) {
-		switch (msg[i]->msg_style) {
-		case PAM_PROMPT_ECHO_OFF:
-		case PAM_PROMPT_ECHO_ON:
-			show(msg[i]->msg_style == PAM_PROMPT_ECHO_OFF ?
-			    "prompt-off" : "prompt-on", msg[i]->msg);
-			if (answer_cursor >= n_answers) {
-				free(r);
-				return PAM_CONV_ERR;
-			}
-			/* A person taking their time at later prompts. */
-			if (answer_cursor > 0 && answer_delay_ms > 0)
-				usleep((useconds_t)answer_delay_ms * 1000);
-			/* ...or at any prompt, the first one included. */
-			if (answer_cursor < 16 &&
-			    answer_delays_ms[answer_cursor] > 0)
-				usleep((useconds_t)answer_delays_ms[
-				    answer_cursor] * 1000);
-			r[i].resp = strdup(answers[answer_cursor++]);
-			break;
-		case PAM_ERROR_MSG:
-			show("error", msg[i]->msg);
-			break;
-		case PAM_TEXT_INFO:
-			show("info", msg[i]->msg);
-			break;
-		default:
-			free(r);
-			return PAM_CONV_ERR;
-		}
-	}
-	*resp = r;
-	return PAM_SUCCESS;
-}
-
-static const char *
-code_name(int rc)
-{
-	switch (rc) {
-	case PAM_SUCCESS: return "PAM_SUCCESS";
-	case PAM_AUTH_ERR: return "PAM_AUTH_ERR";
-	case PAM_USER_UNKNOWN: return "PAM_USER_UNKNOWN";
-	case PAM_AUTHINFO_UNAVAIL: return "PAM_AUTHINFO_UNAVAIL";
-	case PAM_SERVICE_ERR: return "PAM_SERVICE_ERR";
-	case PAM_CONV_ERR: return "PAM_CONV_ERR";
-	case PAM_BUF_ERR: return "PAM_BUF_ERR";
-	case PAM_PERM_DENIED: return "PAM_PERM_DENIED";
-	case PAM_IGNORE: return "PAM_IGNORE";
-	case PAM_SYSTEM_ERR: return "PAM_SYSTEM_ERR";
-	case PAM_CRED_ERR: return "PAM_CRED_ERR";
-	case PAM_ACCT_EXPIRED: return "PAM_ACCT_EXPIRED";
-	case PAM_NEW_AUTHTOK_REQD: return "PAM_NEW_AUTHTOK_REQD";
-	case PAM_MAXTRIES: return "PAM_MAXTRIES";
-	case PAM_ABORT: return "PAM_ABORT";
-	default: return "PAM_OTHER";
-	}
 }
 
 /* Record the delay a module asks for instead of sleeping through it. */
@@ -176,13 +55,13 @@ read_answers(void)
 			exit(3);
 		/* --hex-answers: any byte, newlines included (no NUL). */
 		if (hex_answers) {
-			ssize_t i;
+			ssize_t j;
 			unsigned int b;
 
-			for (i = 0; i + 1 < len; i += 2) {
-				if (sscanf(line + i, "%2x", &b) != 1 || b == 0)
+			for (j = 0; j + 1 < len; j += 2) {
+				if (sscanf(line + j, "%2x", &b) != 1 || b == 0)
 					exit(3);
-				line[i / 2] = (char)b;
+				line[j / 2] = (char)b;
 			}
 			line[len / 2] = '\0';
 		}
@@ -260,6 +139,7 @@ main(int argc, char **argv)
 		perror(logpath);
 		return 2;
 	}
+	pamlib_log_to(logfp);
 	/* Keep modules loaded across transactions, as in a daemon. */
 	if (resident != NULL) {
 		char rbuf[4096], *rsave = NULL, *mod;
@@ -276,14 +156,17 @@ main(int argc, char **argv)
 	read_answers();
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (k = 0; k < repeat; k++) {
-		struct pam_conv pc = { conv, NULL };
+		struct pamlib_answers pa = { answers, n_answers, 0, 0,
+		    answer_delay_ms, { 0 }, quiet ? NULL : show };
+		struct pam_conv pc = { pamlib_conv, &pa };
+
+		memcpy(pa.delays_ms, answer_delays_ms, sizeof(pa.delays_ms));
 		pam_handle_t *pamh = NULL;
 		char buf[256], *save = NULL, *ph;
 
-		answer_cursor = 0;
 		rc = pam_start_confdir(service, user, &pc, confdir, &pamh);
 		if (rc != PAM_SUCCESS) {
-			printf("start=%s\n", code_name(rc));
+			printf("start=%s\n", pamlib_code_name(rc));
 			return 1;
 		}
 		if (rhost != NULL)
@@ -305,7 +188,7 @@ main(int argc, char **argv)
 			else
 				usage();
 			if (!quiet)
-				printf("%s=%s\n", ph, code_name(rc));
+				printf("%s=%s\n", ph, pamlib_code_name(rc));
 			if (rc != PAM_SUCCESS)
 				fails++;
 		}
@@ -322,6 +205,7 @@ main(int argc, char **argv)
 		free(answers[k]);
 	}
 	free(answers);
+	pamlib_log_to(NULL);
 	if (logfp != NULL)
 		fclose(logfp);
 	return 0;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * A tiny unit-test harness: each test binary prints one line per failed
  * check and a closing "NAME: N passed, N failed, N skipped" line, and exits

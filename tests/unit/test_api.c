@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Unit tests of src/api.c without a network: URL escaping, status
  * handling, and the parsing of user, login, session and membership
@@ -8,6 +9,7 @@
 #include "harness.h"
 
 #include "api.h"
+#include "fetch.h"
 #include "secure.h"
 
 #define JWT	"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl"
@@ -126,7 +128,7 @@ status(int version, int kind, long st, const char *body, const char **reason)
 	int r;
 
 	setup(&ctx, &conf, version);
-	r = ar_api_parse_status(&ctx, &conf, kind, "POST users/x/authenticate",
+	r = ar_api_parse_status(&ctx, kind, "POST users/x/authenticate",
 	    st, body, body ? strlen(body) : 0);
 	*reason = ctx.reason;
 	return r;
@@ -195,7 +197,7 @@ test_error_text_escaped(void)
 	    "injected\"]}";
 
 	setup(&ctx, &conf, 1);
-	T_EQ_INT(ar_api_parse_status(&ctx, &conf, AR_API_LOGIN, "POST x",
+	T_EQ_INT(ar_api_parse_status(&ctx, AR_API_LOGIN, "POST x",
 	    401, v1, strlen(v1)), AR_ERR_AUTH);
 	T_CHECK(clean(ctx.detail));
 	T_CHECK(strchr(ctx.detail, '\x1b') == NULL);
@@ -203,7 +205,7 @@ test_error_text_escaped(void)
 	T_CHECK(strstr(ctx.detail, "base: ") != NULL);
 
 	setup(&ctx, &conf, 2);
-	T_EQ_INT(ar_api_parse_status(&ctx, &conf, AR_API_LOGIN, "POST x",
+	T_EQ_INT(ar_api_parse_status(&ctx, AR_API_LOGIN, "POST x",
 	    500, v2, strlen(v2)), AR_ERR_UNAVAIL);
 	T_CHECK(clean(ctx.detail));
 	T_CHECK(clean(logbuf));
@@ -599,7 +601,7 @@ test_no_request(void)
 	conf.api_key = NULL;
 	T_EQ_INT(ar_api_get_user(&ctx, &conf, "alice", &id), AR_ERR_CONFIG);
 	setup(&ctx, &conf, 2);
-	T_EQ_INT(ar_api_fetch(&ctx, &conf, "http://x/jwks", NULL, NULL),
+	T_EQ_INT(ar_fetch_get(&ctx, &conf, "http://x/jwks", NULL, NULL),
 	    AR_ERR_CONFIG);
 	T_CHECK(l.token == NULL && id.user_id == NULL);
 	ar_login_clear(&l);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Unit tests of src/cache.c: the directory rules (symlinks, modes,
  * owners), atomic writes, absent entries and the entry's mtime.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Unit tests of src/conf.c: the file syntax, module arguments and their
  * precedence, every key's value rules, the rules between keys and the
@@ -23,6 +24,20 @@
 #define HS31	"jsk_0123456789abcdefghijklmnopq"
 #define HSLINE	"jwt_key = " HS32 "\n"
 #define V1BASE	"api_url = " V1URL "\napi_key = ko_testkey\n" HSLINE
+
+/* Does the parsed list hold s, exactly (byte for byte)? */
+static int
+list_has(const struct ar_list *l, const char *s)
+{
+	size_t i;
+
+	if (l == NULL || s == NULL)
+		return 0;
+	for (i = 0; i < l->n; i++)
+		if (strcmp(l->item[i], s) == 0)
+			return 1;
+	return 0;
+}
 
 static const char pubkey[] =
     "-----BEGIN PUBLIC KEY-----\n"
@@ -129,6 +144,48 @@ load(struct ar_conf *c, const char *text, mode_t mode, ...)
 		fprintf(stderr, "  detail: %s\n", ctx.detail);		\
 	ar_conf_free(&g_);						\
 } while (0)
+
+/*
+ * One configuration rule: the file text, the module arguments, and the
+ * detail a configuration error must contain (NULL: the load succeeds).
+ */
+struct conf_rule {
+	const char	*want;
+	const char	*text;
+	const char	*args[4];	/* NULL terminated */
+};
+
+/* Load each rule's file and arguments; expect its result. */
+static void
+check_rules(const struct conf_rule *rules, size_t n)
+{
+	const struct conf_rule *cr;
+	struct ar_conf c;
+	size_t i;
+	int r;
+
+	for (i = 0; i < n; i++) {
+		cr = &rules[i];
+		r = load(&c, cr->text, 0600, cr->args[0], cr->args[1],
+		    cr->args[2], cr->args[3], NULL);
+		if (cr->want == NULL) {
+			T_EQ_INT(r, AR_OK);
+			if (r != AR_OK)
+				fprintf(stderr, "  rule %zu: detail: %s\n", i,
+				    ctx.detail);
+		} else {
+			T_EQ_INT(r, AR_ERR_CONFIG);
+			if (strstr(ctx.detail, cr->want) == NULL) {
+				t_failed++;
+				fprintf(stderr, "FAIL %s: rule %zu: detail "
+				    "\"%s\" lacks \"%s\"\n", t_current, i,
+				    ctx.detail, cr->want);
+			} else
+				t_passed++;
+		}
+		ar_conf_free(&c);
+	}
+}
 
 static int
 detail_has(const char *s)
@@ -237,20 +294,40 @@ test_syntax(void)
 	BAD("line 4: unknown key", V1BASE "tiemout = 5\n", NULL);
 	T_CHECK(detail_has("tiemout"));
 	T_CHECK(detail_has(cfg));
-	BAD("line 2: expected", HSLINE "mode token\n", NULL);
-	BAD("line 4: duplicate key timeout (first on line 2)",
-	    HSLINE "timeout = 5\n\ntimeout = 6\n", NULL);
-	BAD("line 2: missing key", HSLINE " = x\n", NULL);
-	BAD("line 2: timeout: empty value", HSLINE "timeout =\n", NULL);
-	BAD("line 2: config is only valid as a module argument",
-	    HSLINE "config = /etc/x\n", NULL);
-	BAD("prompt: contains control characters",
-	    HSLINE "prompt = a\tb\n", NULL);
-	BAD("prompt: contains control characters",
-	    HSLINE "prompt = a\rb\n", NULL);
-	/* An empty file configures nothing to check with. */
-	BAD("nothing to check", "", NULL);
-	BAD("nothing to check", "# only a comment\n", NULL);
+	{
+		static const struct conf_rule rules[] = {
+			{ "line 2: expected",
+			    HSLINE "mode token\n",
+			    { NULL } },
+			{ "line 4: duplicate key timeout (first on line 2)",
+			    HSLINE "timeout = 5\n\ntimeout = 6\n",
+			    { NULL } },
+			{ "line 2: missing key",
+			    HSLINE " = x\n",
+			    { NULL } },
+			{ "line 2: timeout: empty value",
+			    HSLINE "timeout =\n",
+			    { NULL } },
+			{ "line 2: config is only valid as a module argument",
+			    HSLINE "config = /etc/x\n",
+			    { NULL } },
+			{ "prompt: contains control characters",
+			    HSLINE "prompt = a\tb\n",
+			    { NULL } },
+			{ "prompt: contains control characters",
+			    HSLINE "prompt = a\rb\n",
+			    { NULL } },
+			/* An empty file configures nothing to check with. */
+			{ "nothing to check",
+			    "",
+			    { NULL } },
+			{ "nothing to check",
+			    "# only a comment\n",
+			    { NULL } },
+		};
+
+		check_rules(rules, sizeof(rules) / sizeof(rules[0]));
+	}
 }
 
 static void
@@ -265,7 +342,7 @@ test_arguments(void)
 	T_EQ_INT(c.timeout, 20);
 	T_EQ_INT(c.mode, AR_MODE_PASSWORD);
 	T_EQ_INT(c.require_permission.n, 1);
-	T_CHECK(ar_list_has(&c.require_permission, "sudo"));
+	T_CHECK(list_has(&c.require_permission, "sudo"));
 	ar_conf_free(&c);
 
 	/* A bad file value is not hidden by an argument... */
@@ -276,9 +353,6 @@ test_arguments(void)
 
 	BAD("unknown module argument", HSLINE, "tiemout=5", NULL);
 	T_CHECK(detail_has("tiemout"));
-	BAD("unknown module argument", HSLINE, "use_authtok", NULL);
-	BAD("unknown module argument", HSLINE, "use_first_pass=yes", NULL);
-
 	/* Stacking arguments; use_first_pass, the stricter, wins. */
 	T_EQ_INT(load(&c, HSLINE, 0600, NULL), AR_OK);
 	T_EQ_INT(c.first_pass, AR_PASS_PROMPT);
@@ -293,11 +367,27 @@ test_arguments(void)
 	    NULL), AR_OK);
 	T_EQ_INT(c.first_pass, AR_PASS_USE);
 	ar_conf_free(&c);
-	BAD("missing", HSLINE, "mode", NULL);
-	BAD("module argument timeout given twice", HSLINE, "timeout=5",
-	    "timeout=6", NULL);
-	BAD("module argument debug given twice", HSLINE, "debug",
-	    "debug=no", NULL);
+	{
+		static const struct conf_rule rules[] = {
+			{ "unknown module argument",
+			    HSLINE,
+			    { "use_authtok", NULL } },
+			{ "unknown module argument",
+			    HSLINE,
+			    { "use_first_pass=yes", NULL } },
+			{ "missing",
+			    HSLINE,
+			    { "mode", NULL } },
+			{ "module argument timeout given twice",
+			    HSLINE,
+			    { "timeout=5", "timeout=6", NULL } },
+			{ "module argument debug given twice",
+			    HSLINE,
+			    { "debug", "debug=no", NULL } },
+		};
+
+		check_rules(rules, sizeof(rules) / sizeof(rules[0]));
+	}
 
 	/* config= */
 	alt = puts_("alt.conf", 0600, HSLINE "timeout = 7\n");
@@ -527,31 +617,46 @@ test_api_url(void)
 {
 	struct ar_conf c;
 
-	BAD("api_url: must start with https://",
-	    "api_url = http://api-e1.authrocket.com/v1\napi_key = ko_x\n",
-	    NULL);
-	BAD("api_url: must start with https://",
-	    "api_url = HTTPS://api-e1.authrocket.com/v1\napi_key = ko_x\n",
-	    NULL);
-	BAD("api_url: must end with /v1 or /v2",
-	    "api_url = https://api-e1.authrocket.com/v3\napi_key = ko_x\n",
-	    NULL);
-	BAD("api_url: must end with /v1 or /v2",
-	    "api_url = https://api-e1.authrocket.com\napi_key = ko_x\n",
-	    NULL);
-	BAD("api_url: must end with /v1 or /v2",
-	    "api_url = https://api-e1.authrocket.com/v1//\napi_key = ko_x\n",
-	    NULL);
-	BAD("api_url: must end with /v1 or /v2",
-	    "api_url = https://api-e1.authrocket.com/xv1\napi_key = ko_x\n",
-	    NULL);
-	BAD("api_url: must end with /v1 or /v2",
-	    "api_url = https://v1\napi_key = ko_x\n", NULL);
-	BAD("api_url: has no host name",
-	    "api_url = https:///v1\napi_key = ko_x\n", NULL);
-	BAD("api_url: must not contain a user name or password",
-	    "api_url = https://u:p@api-e1.authrocket.com/v1\napi_key = ko_x\n",
-	    NULL);
+	{
+		static const struct conf_rule rules[] = {
+			{ "api_url: must start with https://",
+			    "api_url = http://api-e1.authrocket.com/v1\n"
+			    "api_key = ko_x\n" ,
+			    { NULL } },
+			{ "api_url: must start with https://",
+			    "api_url = HTTPS://api-e1.authrocket.com/v1\n"
+			    "api_key = ko_x\n" ,
+			    { NULL } },
+			{ "api_url: must end with /v1 or /v2",
+			    "api_url = https://api-e1.authrocket.com/v3\n"
+			    "api_key = ko_x\n" ,
+			    { NULL } },
+			{ "api_url: must end with /v1 or /v2",
+			    "api_url = https://api-e1.authrocket.com\n"
+			    "api_key = ko_x\n" ,
+			    { NULL } },
+			{ "api_url: must end with /v1 or /v2",
+			    "api_url = https://api-e1.authrocket.com/v1//\n"
+			    "api_key = ko_x\n" ,
+			    { NULL } },
+			{ "api_url: must end with /v1 or /v2",
+			    "api_url = https://api-e1.authrocket.com/xv1\n"
+			    "api_key = ko_x\n" ,
+			    { NULL } },
+			{ "api_url: must end with /v1 or /v2",
+			    "api_url = https://v1\napi_key = ko_x\n",
+			    { NULL } },
+			{ "api_url: has no host name",
+			    "api_url = https:///v1\napi_key = ko_x\n",
+			    { NULL } },
+			{ "api_url: must not contain a user name or password",
+			    "api_url = https://u:p@api-e1.authrocket.com/v1\n"
+			    "api_key = ko_x\n" ,
+			    { NULL } },
+		};
+
+		check_rules(rules, sizeof(rules) / sizeof(rules[0]));
+	}
 	T_CHECK(!detail_has("u:p"));
 	BAD("api_url: must not have a query",
 	    "api_url = https://api-e1.authrocket.com/v1?x=/v1\n"
@@ -572,42 +677,69 @@ test_api_url(void)
 	ar_conf_free(&c);
 
 	/* api_url and api key go together. */
-	BAD("api_url needs api_key or api_key_file",
-	    "api_url = " V1URL "\n" HSLINE, NULL);
-	BAD("api_key needs api_url", "api_key = ko_x\n" HSLINE, NULL);
+	{
+		static const struct conf_rule rules[] = {
+			{ "api_url needs api_key or api_key_file",
+			    "api_url = " V1URL "\n" HSLINE,
+			    { NULL } },
+			{ "api_key needs api_url",
+			    "api_key = ko_x\n" HSLINE,
+			    { NULL } },
+			/* Key prefix against the API version. */
+			{ "a ks_ key belongs to API v2",
+			    "api_url = " V1URL "\napi_key = ks_x\n",
+			    { NULL } },
+			{ "belong to API v1",
+			    "api_url = " V2URL "\napi_key = ko_x\n",
+			    { NULL } },
+			{ "belong to API v1",
+			    "api_url = " V2URL "\napi_key = key_x\n",
+			    { NULL } },
+			{ NULL,
+			    "api_url = " V1URL "\napi_key = key_x\n",
+			    { NULL } },
+		};
 
-	/* Key prefix against the API version. */
-	BAD("a ks_ key belongs to API v2",
-	    "api_url = " V1URL "\napi_key = ks_x\n", NULL);
-	BAD("belong to API v1", "api_url = " V2URL "\napi_key = ko_x\n",
-	    NULL);
-	BAD("belong to API v1", "api_url = " V2URL "\napi_key = key_x\n",
-	    NULL);
-	GOOD("api_url = " V1URL "\napi_key = key_x\n", NULL);
+		check_rules(rules, sizeof(rules) / sizeof(rules[0]));
+	}
 
 	/* account_id only with key_ keys on v1. */
 	T_EQ_INT(load(&c, "api_url = " V1URL "\napi_key = key_x\n"
 	    "account_id = org_abc\n", 0600, NULL), AR_OK);
 	T_EQ_STR(c.account_id, "org_abc");
 	ar_conf_free(&c);
-	BAD("account_id is only used with key_ API keys",
-	    "api_url = " V1URL "\napi_key = ko_x\naccount_id = org_abc\n",
-	    NULL);
-	BAD("account_id is only used with key_ API keys",
-	    "api_url = " V2URL "\napi_key = ks_x\naccount_id = org_abc\n",
-	    NULL);
-	BAD("account_id: must be an id starting with org_",
-	    "api_url = " V1URL "\napi_key = key_x\naccount_id = abc\n", NULL);
-	BAD("account_id: must be an id starting with org_",
-	    "api_url = " V1URL "\napi_key = key_x\naccount_id = org_\n",
-	    NULL);
+	{
+		static const struct conf_rule rules[] = {
+			{ "account_id is only used with key_ API keys",
+			    "api_url = " V1URL "\n" "api_key = ko_x\n"
+			    "account_id = org_abc\n" ,
+			    { NULL } },
+			{ "account_id is only used with key_ API keys",
+			    "api_url = " V2URL "\n" "api_key = ks_x\n"
+			    "account_id = org_abc\n" ,
+			    { NULL } },
+			{ "account_id: must be an id starting with org_",
+			    "api_url = " V1URL "\n" "api_key = key_x\n"
+			    "account_id = abc\n" ,
+			    { NULL } },
+			{ "account_id: must be an id starting with org_",
+			    "api_url = " V1URL "\n" "api_key = key_x\n"
+			    "account_id = org_\n" ,
+			    { NULL } },
+			/* realm_id */
+			{ "realm_id: must be an id starting with rl_",
+			    HSLINE "realm_id = realm1\n",
+			    { NULL } },
+			{ "realm_id: must be an id starting with rl_",
+			    HSLINE "realm_id = rl_a/b\n",
+			    { NULL } },
+			{ NULL,
+			    HSLINE "realm_id = rl_a-b_C9\n",
+			    { NULL } },
+		};
 
-	/* realm_id */
-	BAD("realm_id: must be an id starting with rl_",
-	    HSLINE "realm_id = realm1\n", NULL);
-	BAD("realm_id: must be an id starting with rl_",
-	    HSLINE "realm_id = rl_a/b\n", NULL);
-	GOOD(HSLINE "realm_id = rl_a-b_C9\n", NULL);
+		check_rules(rules, sizeof(rules) / sizeof(rules[0]));
+	}
 }
 
 static void
@@ -615,26 +747,55 @@ test_other_urls(void)
 {
 	struct ar_conf c;
 
-	BAD("jwks_url: must start with https://",
-	    "jwks_url = http://x.example.com/jwks\n", NULL);
-	BAD("loginrocket_url: must start with https://",
-	    "loginrocket_url = http://x.e2.loginrocket.com/\n", NULL);
-	BAD("loginrocket_url: has no host name",
-	    "loginrocket_url = https://\n", NULL);
-	GOOD("jwks_url = https://x.example.com/jwks\nmode = token\n", NULL);
+	{
+		static const struct conf_rule rules[] = {
+			{ "jwks_url: must start with https://",
+			    "jwks_url = http://x.example.com/jwks\n",
+			    { NULL } },
+			{ "loginrocket_url: must start with https://",
+			    "loginrocket_url = http://x.e2.loginrocket.com/\n",
+			    { NULL } },
+			{ "loginrocket_url: has no host name",
+			    "loginrocket_url = https://\n",
+			    { NULL } },
+			{ NULL,
+			    "jwks_url = https://x.example.com/jwks\n"
+			    "mode = token\n" ,
+			    { NULL } },
+		};
+
+		check_rules(rules, sizeof(rules) / sizeof(rules[0]));
+	}
 
 	T_EQ_INT(load(&c, HSLINE "proxy = socks5h://127.0.0.1:1080\n", 0600,
 	    NULL), AR_OK);
 	T_EQ_STR(c.proxy, "socks5h://127.0.0.1:1080");
 	ar_conf_free(&c);
-	GOOD(HSLINE "proxy = http://proxy.example.com:3128\n", NULL);
-	GOOD(HSLINE "proxy = https://proxy.example.com\n", NULL);
-	GOOD(HSLINE "proxy = socks5://proxy.example.com\n", NULL);
-	BAD("proxy: must start with http://, https://, socks5:// or "
-	    "socks5h://", HSLINE "proxy = ftp://proxy.example.com\n", NULL);
-	BAD("proxy: must start with", HSLINE "proxy = proxy:3128\n", NULL);
-	BAD("proxy: must not contain a user name or password",
-	    HSLINE "proxy = http://user:pw@proxy.example.com\n", NULL);
+	{
+		static const struct conf_rule rules[] = {
+			{ NULL,
+			    HSLINE "proxy = http://proxy.example.com:3128\n",
+			    { NULL } },
+			{ NULL,
+			    HSLINE "proxy = https://proxy.example.com\n",
+			    { NULL } },
+			{ NULL,
+			    HSLINE "proxy = socks5://proxy.example.com\n",
+			    { NULL } },
+			{ "proxy: must start with http://, https://, socks5:// or "
+			    "socks5h://",
+			    HSLINE "proxy = ftp://proxy.example.com\n",
+			    { NULL } },
+			{ "proxy: must start with",
+			    HSLINE "proxy = proxy:3128\n",
+			    { NULL } },
+			{ "proxy: must not contain a user name or password",
+			    HSLINE "proxy = http://user:pw@proxy.example.com\n",
+			    { NULL } },
+		};
+
+		check_rules(rules, sizeof(rules) / sizeof(rules[0]));
+	}
 }
 
 static void
@@ -657,24 +818,49 @@ test_ranges(void)
 	T_EQ_INT(c.max_token_age, 600);	/* decimal, not octal */
 	ar_conf_free(&c);
 
-	BAD("min_uid: must be an integer from 0 to 4294967294",
-	    HSLINE "min_uid = 4294967295\n", NULL);
-	BAD("min_uid: must be an integer", HSLINE "min_uid = -1\n", NULL);
-	BAD("min_uid: must be an integer", HSLINE "min_uid = +5\n", NULL);
-	BAD("min_uid: must be an integer", HSLINE "min_uid = 0x10\n", NULL);
-	BAD("min_uid: must be an integer", HSLINE "min_uid = 1e3\n", NULL);
-	BAD("min_uid: must be an integer", HSLINE "min_uid = 10 00\n", NULL);
-	BAD("min_uid: must be an integer",
-	    HSLINE "min_uid = 99999999999999999999999999\n", NULL);
-	BAD("leeway: must be an integer from 0 to 300",
-	    HSLINE "leeway = 301\n", NULL);
-	BAD("max_token_age: must be an integer from 0 to 315360000",
-	    HSLINE "max_token_age = 315360001\n", NULL);
-	BAD("timeout: must be an integer from 1 to 60",
-	    HSLINE "timeout = 0\n", NULL);
-	BAD("timeout: must be an integer from 1 to 60",
-	    HSLINE "timeout = 61\n", NULL);
-	BAD("timeout: must be an integer", HSLINE "timeout = ten\n", NULL);
+	{
+		static const struct conf_rule rules[] = {
+			{ "min_uid: must be an integer from 0 to 4294967294",
+			    HSLINE "min_uid = 4294967295\n",
+			    { NULL } },
+			{ "min_uid: must be an integer",
+			    HSLINE "min_uid = -1\n",
+			    { NULL } },
+			{ "min_uid: must be an integer",
+			    HSLINE "min_uid = +5\n",
+			    { NULL } },
+			{ "min_uid: must be an integer",
+			    HSLINE "min_uid = 0x10\n",
+			    { NULL } },
+			{ "min_uid: must be an integer",
+			    HSLINE "min_uid = 1e3\n",
+			    { NULL } },
+			{ "min_uid: must be an integer",
+			    HSLINE "min_uid = 10 00\n",
+			    { NULL } },
+			{ "min_uid: must be an integer",
+			    HSLINE "min_uid = 99999999999999999999999999\n",
+			    { NULL } },
+			{ "leeway: must be an integer from 0 to 300",
+			    HSLINE "leeway = 301\n",
+			    { NULL } },
+			{ "max_token_age: must be an integer from 0 to "
+			    "315360000",
+			    HSLINE "max_token_age = 315360001\n",
+			    { NULL } },
+			{ "timeout: must be an integer from 1 to 60",
+			    HSLINE "timeout = 0\n",
+			    { NULL } },
+			{ "timeout: must be an integer from 1 to 60",
+			    HSLINE "timeout = 61\n",
+			    { NULL } },
+			{ "timeout: must be an integer",
+			    HSLINE "timeout = ten\n",
+			    { NULL } },
+		};
+
+		check_rules(rules, sizeof(rules) / sizeof(rules[0]));
+	}
 }
 
 static void
@@ -701,11 +887,21 @@ test_bools(void)
 		T_EQ_INT(c.verify_session, 0);
 		ar_conf_free(&c);
 	}
-	BAD("verify_session: must be yes, no", V1BASE, "verify_session=2",
-	    NULL);
-	BAD("debug: must be yes, no", HSLINE "debug = maybe\n", NULL);
-	BAD("verify_session needs api_url", HSLINE "verify_session = yes\n",
-	    NULL);
+	{
+		static const struct conf_rule rules[] = {
+			{ "verify_session: must be yes, no",
+			    V1BASE,
+			    { "verify_session=2", NULL } },
+			{ "debug: must be yes, no",
+			    HSLINE "debug = maybe\n",
+			    { NULL } },
+			{ "verify_session needs api_url",
+			    HSLINE "verify_session = yes\n",
+			    { NULL } },
+		};
+
+		check_rules(rules, sizeof(rules) / sizeof(rules[0]));
+	}
 }
 
 static void
@@ -744,23 +940,42 @@ test_map_by(void)
 	T_EQ_STR(c.map_custom, "Linux.user-1_x");
 	ar_conf_free(&c);
 
-	BAD("map_by: custom:NAME needs a NAME", HSLINE "map_by = custom:\n",
-	    NULL);
-	BAD("map_by: custom:NAME needs a NAME",
-	    HSLINE "map_by = custom:a/b\n", NULL);
-	BAD("map_by: custom:NAME needs a NAME",
-	    HSLINE "map_by = custom:a b\n", NULL);
+	{
+		static const struct conf_rule rules[] = {
+			{ "map_by: custom:NAME needs a NAME",
+			    HSLINE "map_by = custom:\n",
+			    { NULL } },
+			{ "map_by: custom:NAME needs a NAME",
+			    HSLINE "map_by = custom:a/b\n",
+			    { NULL } },
+			{ "map_by: custom:NAME needs a NAME",
+			    HSLINE "map_by = custom:a b\n",
+			    { NULL } },
+		};
+
+		check_rules(rules, sizeof(rules) / sizeof(rules[0]));
+	}
 	memset(text, 0, sizeof(text));
 	snprintf(text, sizeof(text), HSLINE "map_by = custom:");
 	memset(text + strlen(text), 'a', 64);
 	GOOD(text, NULL);
 	strcat(text, "a");
 	BAD("map_by: custom:NAME needs a NAME", text, NULL);
-	BAD("map_by: must be username", HSLINE "map_by = Username\n", NULL);
-	BAD("map_by: must be username", HSLINE "map_by = uid\n", NULL);
+	{
+		static const struct conf_rule rules[] = {
+			{ "map_by: must be username",
+			    HSLINE "map_by = Username\n",
+			    { NULL } },
+			{ "map_by: must be username",
+			    HSLINE "map_by = uid\n",
+			    { NULL } },
+			{ "map_by=file needs user_map_file",
+			    HSLINE "map_by = file\n",
+			    { NULL } },
+		};
 
-	BAD("map_by=file needs user_map_file", HSLINE "map_by = file\n",
-	    NULL);
+		check_rules(rules, sizeof(rules) / sizeof(rules[0]));
+	}
 	p = path_of("users.map");
 	snprintf(text, sizeof(text), HSLINE "map_by = file\n"
 	    "user_map_file = %s\n", p);
@@ -785,35 +1000,47 @@ test_lists(void)
 		T_EQ_STR(c.require_permission.item[1], "admin");
 		T_EQ_STR(c.require_permission.item[2], "x y");
 	}
-	T_EQ_INT(ar_list_has(&c.require_permission, "admin"), 1);
-	T_EQ_INT(ar_list_has(&c.require_permission, "Admin"), 0);
-	T_EQ_INT(ar_list_has(&c.require_permission, "admin "), 0);
-	T_EQ_INT(ar_list_has(&c.require_permission, NULL), 0);
-	T_EQ_INT(ar_list_has(NULL, "admin"), 0);
+	T_EQ_INT(list_has(&c.require_permission, "admin"), 1);
+	T_EQ_INT(list_has(&c.require_permission, "Admin"), 0);
+	T_EQ_INT(list_has(&c.require_permission, "admin "), 0);
+	T_EQ_INT(list_has(&c.require_permission, NULL), 0);
+	T_EQ_INT(list_has(NULL, "admin"), 0);
 	T_EQ_INT(c.require_org.n, 2);
-	T_EQ_INT(ar_list_has(&c.require_org, "org_1"), 1);
-	T_EQ_INT(ar_list_has(&c.require_org, "org_2"), 1);
-	T_EQ_INT(ar_list_has(&c.require_org, "org_3"), 0);
+	T_EQ_INT(list_has(&c.require_org, "org_1"), 1);
+	T_EQ_INT(list_has(&c.require_org, "org_2"), 1);
+	T_EQ_INT(list_has(&c.require_org, "org_3"), 0);
 	ar_conf_free(&c);
-	T_EQ_INT(ar_list_has(&c.require_org, "org_1"), 0);
+	T_EQ_INT(list_has(&c.require_org, "org_1"), 0);
 
 	T_EQ_INT(load(&c, HSLINE "require_permission = one\n", 0600, NULL),
 	    AR_OK);
 	T_EQ_INT(c.require_permission.n, 1);
 	ar_conf_free(&c);
 
-	BAD("require_permission: empty item in list",
-	    HSLINE "require_permission = a,,b\n", NULL);
-	BAD("require_permission: empty item in list",
-	    HSLINE "require_permission = a,\n", NULL);
-	BAD("require_permission: empty item in list",
-	    HSLINE "require_permission = , a\n", NULL);
-	BAD("require_permission: empty item in list",
-	    HSLINE "require_permission = ,\n", NULL);
-	BAD("require_org: items must be ids starting with org_",
-	    HSLINE "require_org = org_1,acme\n", NULL);
-	BAD("require_org: items must be ids starting with org_",
-	    HSLINE "require_org = org_\n", NULL);
+	{
+		static const struct conf_rule rules[] = {
+			{ "require_permission: empty item in list",
+			    HSLINE "require_permission = a,,b\n",
+			    { NULL } },
+			{ "require_permission: empty item in list",
+			    HSLINE "require_permission = a,\n",
+			    { NULL } },
+			{ "require_permission: empty item in list",
+			    HSLINE "require_permission = , a\n",
+			    { NULL } },
+			{ "require_permission: empty item in list",
+			    HSLINE "require_permission = ,\n",
+			    { NULL } },
+			{ "require_org: items must be ids starting with org_",
+			    HSLINE "require_org = org_1,acme\n",
+			    { NULL } },
+			{ "require_org: items must be ids starting with org_",
+			    HSLINE "require_org = org_\n",
+			    { NULL } },
+		};
+
+		check_rules(rules, sizeof(rules) / sizeof(rules[0]));
+	}
 }
 
 static void
@@ -842,17 +1069,38 @@ test_exclusive_and_modes(void)
 	unlink(p);
 
 	/* mode requirements */
-	BAD("mode=password needs api_url", HSLINE "mode = password\n", NULL);
-	GOOD(V1BASE "mode = password\n", NULL);
-	BAD("mode=token needs jwt_key", "api_url = " V1URL "\n"
-	    "api_key = ko_x\nmode = token\n", NULL);
-	GOOD(HSLINE "mode = token\n", NULL);
-	GOOD("loginrocket_url = https://x.example.com/\nmode = token\n",
-	    NULL);
-	GOOD("api_url = " V1URL "\napi_key = ko_x\n", NULL);
-	BAD("nothing to check", "timeout = 5\n", NULL);
-	BAD("mode: must be auto, token or password", HSLINE "mode = both\n",
-	    NULL);
+	{
+		static const struct conf_rule rules[] = {
+			{ "mode=password needs api_url",
+			    HSLINE "mode = password\n",
+			    { NULL } },
+			{ NULL,
+			    V1BASE "mode = password\n",
+			    { NULL } },
+			{ "mode=token needs jwt_key",
+			    "api_url = " V1URL "\n" "api_key = ko_x\n"
+			    "mode = token\n" ,
+			    { NULL } },
+			{ NULL,
+			    HSLINE "mode = token\n",
+			    { NULL } },
+			{ NULL,
+			    "loginrocket_url = https://x.example.com/\n"
+			    "mode = token\n" ,
+			    { NULL } },
+			{ NULL,
+			    "api_url = " V1URL "\napi_key = ko_x\n",
+			    { NULL } },
+			{ "nothing to check",
+			    "timeout = 5\n",
+			    { NULL } },
+			{ "mode: must be auto, token or password",
+			    HSLINE "mode = both\n",
+			    { NULL } },
+		};
+
+		check_rules(rules, sizeof(rules) / sizeof(rules[0]));
+	}
 }
 
 static void
@@ -873,14 +1121,24 @@ test_values(void)
 	T_EQ_STR(c.prompt, "AuthRocket token:");
 	ar_conf_free(&c);
 
-	BAD("ca_file: must be an absolute path", HSLINE "ca_file = ca.pem\n",
-	    NULL);
-	BAD("ca_dir: must be an absolute path", HSLINE "ca_dir = certs\n",
-	    NULL);
-	BAD("helper: must be an absolute path", HSLINE, "helper=helper",
-	    NULL);
-	BAD("cache_dir: must be an absolute path",
-	    HSLINE "cache_dir = ~/cache\n", NULL);
+	{
+		static const struct conf_rule rules[] = {
+			{ "ca_file: must be an absolute path",
+			    HSLINE "ca_file = ca.pem\n",
+			    { NULL } },
+			{ "ca_dir: must be an absolute path",
+			    HSLINE "ca_dir = certs\n",
+			    { NULL } },
+			{ "helper: must be an absolute path",
+			    HSLINE,
+			    { "helper=helper", NULL } },
+			{ "cache_dir: must be an absolute path",
+			    HSLINE "cache_dir = ~/cache\n",
+			    { NULL } },
+		};
+
+		check_rules(rules, sizeof(rules) / sizeof(rules[0]));
+	}
 
 	snprintf(text, sizeof(text), HSLINE "prompt = ");
 	n = strlen(text);

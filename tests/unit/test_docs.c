@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The documentation agrees with the key table: every configuration key is
  * described exactly once in pam_authrocket.conf(5) and appears in the

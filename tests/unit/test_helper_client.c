@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Unit tests of src/helper_client.c with fake helpers: shell scripts
  * written at test time that answer, hang, fail, print garbage, or report
@@ -33,6 +34,7 @@ log_cb(void *arg, int prio, const char *line)
 {
 	size_t n = strlen(logbuf);
 
+	(void)arg;
 	snprintf(logbuf + n, sizeof(logbuf) - n, "%d %s\n", prio, line);
 }
 

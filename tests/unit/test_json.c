@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Unit tests for src/json.c: depth bound, duplicates, NUL bytes, top-level
  * type and the exact-type getters.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Unit tests of src/jwks.c: JWKS parsing and key selection, and the cache
  * rules of ar_jwks_key() (fresh, stale, unknown kid, refetch limit) with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Unit tests for src/key.c: HMAC secrets, RSA and EC public keys in PEM,
  * bare base64 and DER, refused sizes and curves.  Keys are generated at
@@ -10,6 +11,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "conf.h"
 #include "key.h"
 
 static char dir[] = "/tmp/test_key.XXXXXX";

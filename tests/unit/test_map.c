@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Unit tests of src/map.c: the local name pattern, every map_by kind, the
  * user map file (precedence, syntax errors, duplicates) and the reverse
@@ -169,141 +170,167 @@ test_name_pattern(void)
 	}
 }
 
+/*
+ * The map_by rules, one row each: the setting, the identity (username,
+ * email, reference, custom attributes as "NAME=VALUE ..."), and the
+ * expected result with the local name (AR_OK) or the reason (NULL: any).
+ */
+struct map_rule {
+	const char	*rule;
+	int		 map_by;
+	const char	*map_custom;
+	const char	*username, *email, *reference, *custom;
+	int		 want;
+	const char	*result;	/* local name or reason */
+};
+
+static const struct map_rule map_rules[] = {
+	/* map_by = username. */
+	{ "the username", AR_MAP_USERNAME, NULL,
+	    "alice", "bob@example.com", "carol", NULL,
+	    AR_OK, "alice" },
+	{ "no username", AR_MAP_USERNAME, NULL,
+	    NULL, "alice@example.com", "alice", NULL,
+	    AR_ERR_AUTH, "no_mapping" },
+	{ "an empty username", AR_MAP_USERNAME, NULL,
+	    "", "alice@example.com", "alice", NULL,
+	    AR_ERR_AUTH, "no_mapping" },
+	{ "never case-folded", AR_MAP_USERNAME, NULL,
+	    "Alice", NULL, NULL, NULL,
+	    AR_ERR_AUTH, "bad_local_name" },
+	{ "never a path", AR_MAP_USERNAME, NULL,
+	    "../root", NULL, NULL, NULL,
+	    AR_ERR_AUTH, "bad_local_name" },
+	{ "never trimmed", AR_MAP_USERNAME, NULL,
+	    "alice ", NULL, NULL, NULL,
+	    AR_ERR_AUTH, "bad_local_name" },
+	/* map_by = email: the whole address, so '@' makes it invalid. */
+	{ "an address", AR_MAP_EMAIL, NULL,
+	    "alice", "alice@example.com", NULL, NULL,
+	    AR_ERR_AUTH, "bad_local_name" },
+	{ "a bare name", AR_MAP_EMAIL, NULL,
+	    "alice", "bob", NULL, NULL,
+	    AR_OK, "bob" },
+	{ "no email", AR_MAP_EMAIL, NULL,
+	    "alice", NULL, NULL, NULL,
+	    AR_ERR_AUTH, "no_mapping" },
+	/* map_by = email_localpart: exactly one '@'. */
+	{ "the local part", AR_MAP_EMAIL_LOCALPART, NULL,
+	    "zed", "alice@example.com", NULL, NULL,
+	    AR_OK, "alice" },
+	{ "dots and dashes", AR_MAP_EMAIL_LOCALPART, NULL,
+	    "zed", "a.b-c@example.com", NULL, NULL,
+	    AR_OK, "a.b-c" },
+	{ "upper case", AR_MAP_EMAIL_LOCALPART, NULL,
+	    "zed", "Alice@example.com", NULL, NULL,
+	    AR_ERR_AUTH, "bad_local_name" },
+	{ "a plus", AR_MAP_EMAIL_LOCALPART, NULL,
+	    "zed", "root+x@example.com", NULL, NULL,
+	    AR_ERR_AUTH, "bad_local_name" },
+	{ "two '@'", AR_MAP_EMAIL_LOCALPART, NULL,
+	    "zed", "alice@evil@example.com", NULL, NULL,
+	    AR_ERR_AUTH, "no_mapping" },
+	{ "no '@'", AR_MAP_EMAIL_LOCALPART, NULL,
+	    "zed", "alice", NULL, NULL,
+	    AR_ERR_AUTH, "no_mapping" },
+	{ "an empty local part", AR_MAP_EMAIL_LOCALPART, NULL,
+	    "zed", "@example.com", NULL, NULL,
+	    AR_ERR_AUTH, "no_mapping" },
+	{ "no email", AR_MAP_EMAIL_LOCALPART, NULL,
+	    "zed", NULL, NULL, NULL,
+	    AR_ERR_AUTH, "no_mapping" },
+	{ "an empty email", AR_MAP_EMAIL_LOCALPART, NULL,
+	    "zed", "", NULL, NULL,
+	    AR_ERR_AUTH, "no_mapping" },
+	/* map_by = reference. */
+	{ "the reference", AR_MAP_REFERENCE, NULL,
+	    "alice", NULL, "svc_deploy", NULL,
+	    AR_OK, "svc_deploy" },
+	{ "no reference", AR_MAP_REFERENCE, NULL,
+	    "alice", NULL, NULL, NULL,
+	    AR_ERR_AUTH, "no_mapping" },
+	{ "an invalid reference", AR_MAP_REFERENCE, NULL,
+	    "alice", NULL, "Ref/1", NULL,
+	    AR_ERR_AUTH, "bad_local_name" },
+	/* map_by = custom:NAME. */
+	{ "the attribute", AR_MAP_CUSTOM, "unix_name",
+	    "alice", NULL, NULL, "other=mallory unix_name=carol",
+	    AR_OK, "carol" },
+	{ "another attribute", AR_MAP_CUSTOM, "nope",
+	    "alice", NULL, NULL, "other=mallory unix_name=carol",
+	    AR_ERR_AUTH, "no_mapping" },
+	{ "no attribute name", AR_MAP_CUSTOM, NULL,
+	    "alice", NULL, NULL, "other=mallory unix_name=carol",
+	    AR_ERR_CONFIG, NULL },
+	{ "an invalid value", AR_MAP_CUSTOM, "unix_name",
+	    "alice", NULL, NULL, "unix_name=Carol",
+	    AR_ERR_AUTH, "bad_local_name" },
+	/*
+	 * map_by = file without a file: nothing can map; an unknown map_by
+	 * is a configuration error.
+	 */
+	{ "file without a file", AR_MAP_FILE, NULL,
+	    "alice", "alice@example.com", "alice", NULL,
+	    AR_ERR_AUTH, "no_mapping" },
+	{ "out of range", 99, NULL,
+	    "alice", "alice@example.com", "alice", NULL,
+	    AR_ERR_CONFIG, NULL },
+};
+
+/* The identity of a row: user_id usr_1 and the row's names. */
 static void
-test_map_by_username(void)
+rule_identity(const struct map_rule *mr, struct ar_identity *id)
+{
+	char buf[128], *p, *save = NULL, *eq;
+
+	set_id(id, "usr_1", mr->username, mr->email, mr->reference);
+	if (mr->custom == NULL)
+		return;
+	snprintf(buf, sizeof(buf), "%s", mr->custom);
+	for (p = strtok_r(buf, " ", &save); p != NULL;
+	    p = strtok_r(NULL, " ", &save)) {
+		if ((eq = strchr(p, '=')) == NULL)
+			abort();
+		*eq = '\0';
+		add_custom(id, p, eq + 1);
+	}
+}
+
+static void
+test_map_by_rules(void)
+{
+	const struct map_rule *mr;
+	struct ar_conf conf;
+	struct ar_ctx ctx;
+	struct ar_identity id;
+	size_t i;
+
+	for (i = 0; i < sizeof(map_rules) / sizeof(map_rules[0]); i++) {
+		mr = &map_rules[i];
+		init(&ctx, &conf, mr->map_by);
+		conf.map_custom = (char *)mr->map_custom;
+		rule_identity(mr, &id);
+		check_map(&conf, &id, mr->want, mr->result, (int)i);
+		ar_identity_clear(&id);
+	}
+}
+
+static void
+test_bad_name_detail(void)
 {
 	struct ar_ctx ctx;
 	struct ar_conf conf;
 	struct ar_identity id;
 	char *local = NULL;
 
-	init(&ctx, &conf, AR_MAP_USERNAME);
-	set_id(&id, "usr_1", "alice", "bob@example.com", "carol");
-	CHECK_MAP(&conf, &id, AR_OK, "alice");
-	ar_identity_clear(&id);
-
-	set_id(&id, "usr_1", NULL, "alice@example.com", "alice");
-	CHECK_MAP(&conf, &id, AR_ERR_AUTH, "no_mapping");
-	ar_identity_clear(&id);
-
-	set_id(&id, "usr_1", "", "alice@example.com", "alice");
-	CHECK_MAP(&conf, &id, AR_ERR_AUTH, "no_mapping");
-	ar_identity_clear(&id);
-
-	/* Never case-folded, never normalised. */
-	set_id(&id, "usr_1", "Alice", NULL, NULL);
-	CHECK_MAP(&conf, &id, AR_ERR_AUTH, "bad_local_name");
-	ar_identity_clear(&id);
-	set_id(&id, "usr_1", "../root", NULL, NULL);
-	CHECK_MAP(&conf, &id, AR_ERR_AUTH, "bad_local_name");
-	ar_identity_clear(&id);
-	set_id(&id, "usr_1", "alice ", NULL, NULL);
-	CHECK_MAP(&conf, &id, AR_ERR_AUTH, "bad_local_name");
-	ar_identity_clear(&id);
-
 	/* The detail shows the offending value escaped. */
+	init(&ctx, &conf, AR_MAP_USERNAME);
 	set_id(&id, "usr_1", "al\nice", NULL, NULL);
 	T_EQ_INT(ar_map_local_name(&ctx, &conf, &id, &local), AR_ERR_AUTH);
 	T_EQ_STR(ctx.reason, "bad_local_name");
 	T_CHECK(strstr(ctx.detail, "al\\x0aice") != NULL);
 	T_CHECK(strchr(ctx.detail, '\n') == NULL);
 	T_CHECK(local == NULL);
-	ar_identity_clear(&id);
-}
-
-static void
-test_map_by_email(void)
-{
-	struct ar_ctx ctx;
-	struct ar_conf conf;
-	struct ar_identity id;
-
-	init(&ctx, &conf, AR_MAP_EMAIL);
-	/* The whole address: '@' is not allowed in a local name. */
-	set_id(&id, "usr_1", "alice", "alice@example.com", NULL);
-	CHECK_MAP(&conf, &id, AR_ERR_AUTH, "bad_local_name");
-	ar_identity_clear(&id);
-	set_id(&id, "usr_1", "alice", "bob", NULL);
-	CHECK_MAP(&conf, &id, AR_OK, "bob");
-	ar_identity_clear(&id);
-	set_id(&id, "usr_1", "alice", NULL, NULL);
-	CHECK_MAP(&conf, &id, AR_ERR_AUTH, "no_mapping");
-	ar_identity_clear(&id);
-
-	init(&ctx, &conf, AR_MAP_EMAIL_LOCALPART);
-	set_id(&id, "usr_1", "zed", "alice@example.com", NULL);
-	CHECK_MAP(&conf, &id, AR_OK, "alice");
-	ar_identity_clear(&id);
-	set_id(&id, "usr_1", "zed", "a.b-c@example.com", NULL);
-	CHECK_MAP(&conf, &id, AR_OK, "a.b-c");
-	ar_identity_clear(&id);
-	set_id(&id, "usr_1", "zed", "Alice@example.com", NULL);
-	CHECK_MAP(&conf, &id, AR_ERR_AUTH, "bad_local_name");
-	ar_identity_clear(&id);
-	set_id(&id, "usr_1", "zed", "root+x@example.com", NULL);
-	CHECK_MAP(&conf, &id, AR_ERR_AUTH, "bad_local_name");
-	ar_identity_clear(&id);
-	/* Exactly one '@'. */
-	set_id(&id, "usr_1", "zed", "alice@evil@example.com", NULL);
-	CHECK_MAP(&conf, &id, AR_ERR_AUTH, "no_mapping");
-	ar_identity_clear(&id);
-	set_id(&id, "usr_1", "zed", "alice", NULL);
-	CHECK_MAP(&conf, &id, AR_ERR_AUTH, "no_mapping");
-	ar_identity_clear(&id);
-	set_id(&id, "usr_1", "zed", "@example.com", NULL);
-	CHECK_MAP(&conf, &id, AR_ERR_AUTH, "no_mapping");
-	ar_identity_clear(&id);
-	set_id(&id, "usr_1", "zed", NULL, NULL);
-	CHECK_MAP(&conf, &id, AR_ERR_AUTH, "no_mapping");
-	ar_identity_clear(&id);
-	set_id(&id, "usr_1", "zed", "", NULL);
-	CHECK_MAP(&conf, &id, AR_ERR_AUTH, "no_mapping");
-	ar_identity_clear(&id);
-}
-
-static void
-test_map_by_reference_custom(void)
-{
-	struct ar_ctx ctx;
-	struct ar_conf conf;
-	struct ar_identity id;
-	char attr[] = "unix_name", missing[] = "nope";
-
-	init(&ctx, &conf, AR_MAP_REFERENCE);
-	set_id(&id, "usr_1", "alice", NULL, "svc_deploy");
-	CHECK_MAP(&conf, &id, AR_OK, "svc_deploy");
-	ar_identity_clear(&id);
-	set_id(&id, "usr_1", "alice", NULL, NULL);
-	CHECK_MAP(&conf, &id, AR_ERR_AUTH, "no_mapping");
-	ar_identity_clear(&id);
-	set_id(&id, "usr_1", "alice", NULL, "Ref/1");
-	CHECK_MAP(&conf, &id, AR_ERR_AUTH, "bad_local_name");
-	ar_identity_clear(&id);
-
-	init(&ctx, &conf, AR_MAP_CUSTOM);
-	conf.map_custom = attr;
-	set_id(&id, "usr_1", "alice", NULL, NULL);
-	add_custom(&id, "other", "mallory");
-	add_custom(&id, "unix_name", "carol");
-	CHECK_MAP(&conf, &id, AR_OK, "carol");
-	conf.map_custom = missing;
-	CHECK_MAP(&conf, &id, AR_ERR_AUTH, "no_mapping");
-	conf.map_custom = NULL;
-	CHECK_MAP(&conf, &id, AR_ERR_CONFIG, NULL);
-	ar_identity_clear(&id);
-	conf.map_custom = attr;
-	set_id(&id, "usr_1", "alice", NULL, NULL);
-	add_custom(&id, "unix_name", "Carol");
-	CHECK_MAP(&conf, &id, AR_ERR_AUTH, "bad_local_name");
-	ar_identity_clear(&id);
-
-	/* map_by file without a file: nothing can map. */
-	init(&ctx, &conf, AR_MAP_FILE);
-	set_id(&id, "usr_1", "alice", "alice@example.com", "alice");
-	CHECK_MAP(&conf, &id, AR_ERR_AUTH, "no_mapping");
-	/* An out-of-range map_by is a configuration error. */
-	conf.map_by = 99;
-	CHECK_MAP(&conf, &id, AR_ERR_CONFIG, NULL);
 	ar_identity_clear(&id);
 }
 
@@ -721,9 +748,8 @@ main(void)
 		return 1;
 	}
 	T_RUN(test_name_pattern);
-	T_RUN(test_map_by_username);
-	T_RUN(test_map_by_email);
-	T_RUN(test_map_by_reference_custom);
+	T_RUN(test_map_by_rules);
+	T_RUN(test_bad_name_detail);
 	T_RUN(test_file_entries);
 	T_RUN(test_file_syntax_ok);
 	T_RUN(test_file_syntax_bad);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Unit tests of src/policy.c: the local account checks against the real
  * passwd database (root and nobody exist on every Debian system) and the

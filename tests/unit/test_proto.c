@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Unit tests of the module/helper framing (src/proto.c): round trips,
  * binary values, repeated names, and every way a frame can be malformed;

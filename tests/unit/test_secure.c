@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Unit tests of src/secure.c: the checks on files read for configuration
  * and keys, secret trimming and wiping helpers.

@@ -1,7 +1,9 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Unit tests for src/token.c and src/claims.c: tokens are minted here with
  * OpenSSL (HMAC, RSA, ECDSA in JOSE r||s form) and checked for the exact
- * result and reason keyword, including the attacks SECURITY.md lists.
+ * result and reason keyword, including the attacks on libjwt that
+ * docs/security.md lists.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -17,128 +19,36 @@
 
 #include "claims.h"
 #include "harness.h"
+#include "jwtmint.h"
 #include "json.h"
+#include "membership.h"
 #include "token.h"
 
 #define NOW	1700000000LL
 
 static const char secret[] = "jsk_test_secret_0123456789abcdefXYZ";
 
-/* How a test token is signed. */
-struct signer {
-	const EVP_MD	*md;		/* digest */
-	const void	*hkey;		/* HMAC key, or NULL for pkey */
-	size_t		 hlen;
-	EVP_PKEY	*pkey;		/* RSA or EC private key */
-	int		 ec;		/* r and s size for ECDSA, else 0 */
-};
-
 static EVP_PKEY *rsa_priv, *ec256_priv, *ec384_priv;
 static struct ar_key hs_key, rs_key, es256_key, es384_key;
 static char *rs_pub_pem;
 
+/* A token with this header and payload; sg NULL: no signature. */
 static char *
-b64url(const void *data, size_t n)
+mint(const char *header, const char *payload,
+    const struct jwtmint_signer *sg)
 {
-	static const char tab[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-	    "0123456789-_";
-	const unsigned char *in = data;
-	char *out = malloc(n / 3 * 4 + 5);
-	size_t i, o = 0;
-	unsigned long v;
+	char *tok = jwtmint_token(header, strlen(header), payload,
+	    strlen(payload), sg);
 
-	for (i = 0; i + 2 < n; i += 3) {
-		v = (unsigned long)in[i] << 16 | (unsigned long)in[i + 1] << 8 |
-		    in[i + 2];
-		out[o++] = tab[(v >> 18) & 63];
-		out[o++] = tab[(v >> 12) & 63];
-		out[o++] = tab[(v >> 6) & 63];
-		out[o++] = tab[v & 63];
-	}
-	if (n - i >= 1) {
-		v = (unsigned long)in[i] << 16;
-		if (n - i == 2)
-			v |= (unsigned long)in[i + 1] << 8;
-		out[o++] = tab[(v >> 18) & 63];
-		out[o++] = tab[(v >> 12) & 63];
-		if (n - i == 2)
-			out[o++] = tab[(v >> 6) & 63];
-	}
-	out[o] = '\0';
-	return out;
-}
-
-/* Signature bytes of in under sg; *n its length. */
-static unsigned char *
-sign(const struct signer *sg, const char *in, size_t *n)
-{
-	unsigned char *out, *der;
-	const unsigned char *p;
-	unsigned int hl = 0;
-	EVP_MD_CTX *m;
-	ECDSA_SIG *es;
-	const BIGNUM *r, *s;
-	size_t dl = 0;
-
-	if (sg->hkey != NULL) {
-		out = malloc(EVP_MAX_MD_SIZE);
-		HMAC(sg->md, sg->hkey, (int)sg->hlen, (const unsigned char *)in,
-		    strlen(in), out, &hl);
-		*n = hl;
-		return out;
-	}
-	m = EVP_MD_CTX_new();
-	EVP_DigestSignInit(m, NULL, sg->md, NULL, sg->pkey);
-	EVP_DigestSign(m, NULL, &dl, (const unsigned char *)in, strlen(in));
-	der = malloc(dl);
-	EVP_DigestSign(m, der, &dl, (const unsigned char *)in, strlen(in));
-	EVP_MD_CTX_free(m);
-	if (sg->ec == 0) {
-		*n = dl;
-		return der;
-	}
-	p = der;
-	es = d2i_ECDSA_SIG(NULL, &p, (long)dl);
-	ECDSA_SIG_get0(es, &r, &s);
-	out = malloc(2 * (size_t)sg->ec);
-	BN_bn2binpad(r, out, sg->ec);
-	BN_bn2binpad(s, out + sg->ec, sg->ec);
-	ECDSA_SIG_free(es);
-	free(der);
-	*n = 2 * (size_t)sg->ec;
-	return out;
-}
-
-/* A compact token with this header and payload; sg NULL: no signature. */
-static char *
-mint(const char *header, const char *payload, const struct signer *sg)
-{
-	char *h = b64url(header, strlen(header));
-	char *p = b64url(payload, strlen(payload));
-	char *in, *tok, *s64;
-	unsigned char *sig = NULL;
-	size_t n = 0;
-
-	in = malloc(strlen(h) + strlen(p) + 2);
-	sprintf(in, "%s.%s", h, p);
-	if (sg != NULL)
-		sig = sign(sg, in, &n);
-	s64 = b64url(sig != NULL ? sig : (unsigned char *)"", n);
-	tok = malloc(strlen(in) + strlen(s64) + 2);
-	sprintf(tok, "%s.%s", in, s64);
-	free(h);
-	free(p);
-	free(in);
-	free(sig);
-	free(s64);
+	if (tok == NULL)
+		abort();
 	return tok;
 }
 
-static const struct signer *
+static const struct jwtmint_signer *
 hs256(void)
 {
-	static struct signer s;
+	static struct jwtmint_signer s;
 
 	s.md = EVP_sha256();
 	s.hkey = secret;
@@ -146,20 +56,20 @@ hs256(void)
 	return &s;
 }
 
-static const struct signer *
+static const struct jwtmint_signer *
 rs256(void)
 {
-	static struct signer s;
+	static struct jwtmint_signer s;
 
 	s.md = EVP_sha256();
 	s.pkey = rsa_priv;
 	return &s;
 }
 
-static const struct signer *
+static const struct jwtmint_signer *
 es(int bits)
 {
-	static struct signer s;
+	static struct jwtmint_signer s;
 
 	s.md = bits == 256 ? EVP_sha256() : EVP_sha384();
 	s.pkey = bits == 256 ? ec256_priv : ec384_priv;
@@ -366,7 +276,7 @@ test_valid_v2(void)
 	char payload[1024], *tok;
 	const struct {
 		const char		*hdr;
-		const struct signer	*sg;
+		const struct jwtmint_signer	*sg;
 		const struct ar_key	*key;
 	} cases[] = {
 		{ "{\"alg\":\"RS256\",\"typ\":\"JWT\",\"kid\":\"k1\"}",
@@ -430,7 +340,7 @@ test_valid_v2(void)
 		free(tok);
 	}
 
-	/* An RS256 token is around 700 characters (SECURITY.md). */
+	/* An RS256 token is around 700 characters (docs/security.md). */
 	tok = mint(cases[0].hdr, payload, rs256());
 	T_CHECK(strlen(tok) > 600 && strlen(tok) < AR_MAX_TOKEN);
 	free(tok);
@@ -441,7 +351,7 @@ test_alg_attacks(void)
 {
 	struct ar_ctx ctx;
 	struct ar_conf conf;
-	struct signer sg;
+	struct jwtmint_signer sg;
 	char payload[256], *tok;
 	const char *none_hdrs[] = {
 		"{\"alg\":\"none\"}", "{\"alg\":\"None\"}",
@@ -586,7 +496,7 @@ test_bad_key(void)
 
 	/* Another secret of the right size. */
 	{
-		struct signer sg;
+		struct jwtmint_signer sg;
 		const char *other = "jsk_other_secret_0123456789abcdefXY";
 
 		memset(&sg, 0, sizeof(sg));
@@ -713,7 +623,7 @@ test_grammar(void)
 
 	/* Non-canonical trailing bits in the header. */
 	{
-		char *h = b64url("{\"alg\":\"HS256\"}", 15);
+		char *h = jwtmint_b64url("{\"alg\":\"HS256\"}", 15);
 		char *p;
 
 		T_EQ_INT(strlen(h) % 4, 0);
@@ -907,171 +817,245 @@ test_claim_types(void)
 	T_CHECK(strstr(ctx.detail, "nested") != NULL);
 }
 
-static int
-hs_times(struct ar_ctx *ctx, const struct ar_conf *conf, const char *extra)
-{
-	char payload[256];
+/*
+ * The time, realm and issuer rules, one row each: the settings, the
+ * payload (an HS256 token is minted from it; "{T+n}" and "{T-n}" stand for
+ * the clock plus or minus n seconds) and the expected result and reason.
+ */
+struct claim_rule {
+	const char	*rule;
+	int		 leeway;
+	int		 max_token_age;
+	const char	*realm_id;
+	const char	*issuer;
+	const char	*payload;
+	int		 want;
+	const char	*reason;	/* NULL for AR_OK */
+};
 
-	snprintf(payload, sizeof(payload), "{\"uid\":\"usr_1\"%s%s}",
-	    *extra ? "," : "", extra);
-	return hs_payload(ctx, conf, payload);
-}
-
-static void
-test_times(void)
-{
-	struct ar_ctx ctx;
-	struct ar_conf conf;
-	char c[256];
-
-	init_conf(&conf);
-	conf.leeway = 0;
-	snprintf(c, sizeof(c), "\"exp\":%lld", NOW - 10);
-	T_EQ_INT(hs_times(&ctx, &conf, c), AR_ERR_AUTH);
-	T_EQ_STR(ctx.reason, "expired");
-	snprintf(c, sizeof(c), "\"exp\":%lld", NOW);
-	T_EQ_INT(hs_times(&ctx, &conf, c), AR_ERR_AUTH);
-	T_EQ_STR(ctx.reason, "expired");
-	snprintf(c, sizeof(c), "\"exp\":%lld", NOW + 1);
-	T_EQ_INT(hs_times(&ctx, &conf, c), AR_OK);
-	conf.leeway = 30;
-	snprintf(c, sizeof(c), "\"exp\":%lld", NOW - 10);
-	T_EQ_INT(hs_times(&ctx, &conf, c), AR_OK);
-	snprintf(c, sizeof(c), "\"exp\":%lld", NOW - 30);
-	T_EQ_INT(hs_times(&ctx, &conf, c), AR_ERR_AUTH);
-	T_EQ_STR(ctx.reason, "expired");
-	snprintf(c, sizeof(c), "\"exp\":%lld", NOW - 31);
-	T_EQ_INT(hs_times(&ctx, &conf, c), AR_ERR_AUTH);
-	T_EQ_STR(ctx.reason, "expired");
-
+static const struct claim_rule claim_rules[] = {
+	/* exp and the leeway. */
+	{ "exp passed",
+	    0, 0, NULL, NULL,
+	    "{\"uid\":\"usr_1\",\"exp\":{T-10}}",
+	    AR_ERR_AUTH, "expired" },
+	{ "exp is now: expired",
+	    0, 0, NULL, NULL,
+	    "{\"uid\":\"usr_1\",\"exp\":{T+0}}",
+	    AR_ERR_AUTH, "expired" },
+	{ "exp a second ahead",
+	    0, 0, NULL, NULL,
+	    "{\"uid\":\"usr_1\",\"exp\":{T+1}}",
+	    AR_OK, NULL },
+	{ "within the leeway",
+	    30, 0, NULL, NULL,
+	    "{\"uid\":\"usr_1\",\"exp\":{T-10}}",
+	    AR_OK, NULL },
+	{ "at the leeway",
+	    30, 0, NULL, NULL,
+	    "{\"uid\":\"usr_1\",\"exp\":{T-30}}",
+	    AR_ERR_AUTH, "expired" },
+	{ "beyond the leeway",
+	    30, 0, NULL, NULL,
+	    "{\"uid\":\"usr_1\",\"exp\":{T-31}}",
+	    AR_ERR_AUTH, "expired" },
 	/* nbf and iat in the future, within and beyond the leeway. */
-	snprintf(c, sizeof(c), "\"exp\":%lld,\"nbf\":%lld", NOW + 600,
-	    NOW + 100);
-	T_EQ_INT(hs_times(&ctx, &conf, c), AR_ERR_AUTH);
-	T_EQ_STR(ctx.reason, "not_yet_valid");
-	snprintf(c, sizeof(c), "\"exp\":%lld,\"nbf\":%lld", NOW + 600,
-	    NOW + 30);
-	T_EQ_INT(hs_times(&ctx, &conf, c), AR_OK);
-	snprintf(c, sizeof(c), "\"exp\":%lld,\"iat\":%lld", NOW + 600,
-	    NOW + 100);
-	T_EQ_INT(hs_times(&ctx, &conf, c), AR_ERR_AUTH);
-	T_EQ_STR(ctx.reason, "issued_in_future");
-	snprintf(c, sizeof(c), "\"exp\":%lld,\"iat\":%lld", NOW + 600,
-	    NOW + 20);
-	T_EQ_INT(hs_times(&ctx, &conf, c), AR_OK);
-
-	/* exp missing: refused unless max_token_age bounds the age. */
-	snprintf(c, sizeof(c), "\"iat\":%lld", NOW - 100);
-	T_EQ_INT(hs_times(&ctx, &conf, c), AR_ERR_AUTH);
-	T_EQ_STR(ctx.reason, "no_exp");
-	conf.max_token_age = 600;
-	T_EQ_INT(hs_times(&ctx, &conf, c), AR_OK);
-	T_EQ_INT(hs_times(&ctx, &conf, ""), AR_ERR_AUTH);
-	T_EQ_STR(ctx.reason, "too_old");
-	snprintf(c, sizeof(c), "\"iat\":%lld", NOW - 1000);
-	T_EQ_INT(hs_times(&ctx, &conf, c), AR_ERR_AUTH);
-	T_EQ_STR(ctx.reason, "too_old");
-	snprintf(c, sizeof(c), "\"iat\":%lld,\"exp\":%lld", NOW - 1000,
-	    NOW + 600);
-	T_EQ_INT(hs_times(&ctx, &conf, c), AR_ERR_AUTH);
-	T_EQ_STR(ctx.reason, "too_old");
-	snprintf(c, sizeof(c), "\"iat\":%lld", NOW - 630);
-	T_EQ_INT(hs_times(&ctx, &conf, c), AR_OK);
-	snprintf(c, sizeof(c), "\"iat\":%lld", NOW - 631);
-	T_EQ_INT(hs_times(&ctx, &conf, c), AR_ERR_AUTH);
-	T_EQ_STR(ctx.reason, "too_old");
-
+	{ "nbf ahead",
+	    30, 0, NULL, NULL,
+	    "{\"uid\":\"usr_1\",\"exp\":{T+600},\"nbf\":{T+100}}",
+	    AR_ERR_AUTH, "not_yet_valid" },
+	{ "nbf within leeway",
+	    30, 0, NULL, NULL,
+	    "{\"uid\":\"usr_1\",\"exp\":{T+600},\"nbf\":{T+30}}",
+	    AR_OK, NULL },
+	{ "iat ahead",
+	    30, 0, NULL, NULL,
+	    "{\"uid\":\"usr_1\",\"exp\":{T+600},\"iat\":{T+100}}",
+	    AR_ERR_AUTH, "issued_in_future" },
+	{ "iat within leeway",
+	    30, 0, NULL, NULL,
+	    "{\"uid\":\"usr_1\",\"exp\":{T+600},\"iat\":{T+20}}",
+	    AR_OK, NULL },
+	/* Exp missing: refused unless max_token_age bounds the age. */
+	{ "no exp, no max age",
+	    30, 0, NULL, NULL,
+	    "{\"uid\":\"usr_1\",\"iat\":{T-100}}",
+	    AR_ERR_AUTH, "no_exp" },
+	{ "no exp, young enough",
+	    30, 600, NULL, NULL,
+	    "{\"uid\":\"usr_1\",\"iat\":{T-100}}",
+	    AR_OK, NULL },
+	{ "no exp, no iat",
+	    30, 600, NULL, NULL,
+	    "{\"uid\":\"usr_1\"}",
+	    AR_ERR_AUTH, "too_old" },
+	{ "older than max age",
+	    30, 600, NULL, NULL,
+	    "{\"uid\":\"usr_1\",\"iat\":{T-1000}}",
+	    AR_ERR_AUTH, "too_old" },
+	{ "too old despite exp",
+	    30, 600, NULL, NULL,
+	    "{\"uid\":\"usr_1\",\"iat\":{T-1000},\"exp\":{T+600}}",
+	    AR_ERR_AUTH, "too_old" },
+	{ "max age plus leeway",
+	    30, 600, NULL, NULL,
+	    "{\"uid\":\"usr_1\",\"iat\":{T-630}}",
+	    AR_OK, NULL },
+	{ "beyond max age plus leeway",
+	    30, 600, NULL, NULL,
+	    "{\"uid\":\"usr_1\",\"iat\":{T-631}}",
+	    AR_ERR_AUTH, "too_old" },
 	/* Values at the int64 limits must not wrap around. */
-	T_EQ_INT(hs_times(&ctx, &conf, "\"iat\":-9223372036854775808"),
-	    AR_ERR_AUTH);
-	T_EQ_STR(ctx.reason, "too_old");
-	conf.max_token_age = 0;
-	T_EQ_INT(hs_times(&ctx, &conf, "\"exp\":9223372036854775807"), AR_OK);
-	T_EQ_INT(hs_times(&ctx, &conf, "\"exp\":-9223372036854775808"),
-	    AR_ERR_AUTH);
-	T_EQ_STR(ctx.reason, "expired");
-	T_EQ_INT(hs_times(&ctx, &conf, "\"exp\":9223372036854775807,"
-	    "\"nbf\":9223372036854775807"), AR_ERR_AUTH);
-	T_EQ_STR(ctx.reason, "not_yet_valid");
-	T_EQ_INT(hs_times(&ctx, &conf, "\"exp\":9223372036854775807,"
-	    "\"iat\":9223372036854775807"), AR_ERR_AUTH);
-	T_EQ_STR(ctx.reason, "issued_in_future");
-	/* Beyond int64 jansson refuses the number itself. */
-	T_EQ_INT(hs_times(&ctx, &conf, "\"exp\":9223372036854775808"),
-	    AR_ERR_AUTH);
-	T_EQ_STR(ctx.reason, "bad_claims");
+	{ "iat at INT64_MIN",
+	    30, 600, NULL, NULL,
+	    "{\"uid\":\"usr_1\",\"iat\":-9223372036854775808}",
+	    AR_ERR_AUTH, "too_old" },
+	{ "exp at INT64_MAX",
+	    30, 0, NULL, NULL,
+	    "{\"uid\":\"usr_1\",\"exp\":9223372036854775807}",
+	    AR_OK, NULL },
+	{ "exp at INT64_MIN",
+	    30, 0, NULL, NULL,
+	    "{\"uid\":\"usr_1\",\"exp\":-9223372036854775808}",
+	    AR_ERR_AUTH, "expired" },
+	{ "nbf at INT64_MAX",
+	    30, 0, NULL, NULL,
+	    "{\"uid\":\"usr_1\",\"exp\":9223372036854775807,"
+	    "\"nbf\":9223372036854775807}",
+	    AR_ERR_AUTH, "not_yet_valid" },
+	{ "iat at INT64_MAX",
+	    30, 0, NULL, NULL,
+	    "{\"uid\":\"usr_1\",\"exp\":9223372036854775807,"
+	    "\"iat\":9223372036854775807}",
+	    AR_ERR_AUTH, "issued_in_future" },
+	{ "beyond int64: jansson refuses",
+	    30, 0, NULL, NULL,
+	    "{\"uid\":\"usr_1\",\"exp\":9223372036854775808}",
+	    AR_ERR_AUTH, "bad_claims" },
+	/* Realm: aud (v1) or rid (v2) must be realm_id, exactly. */
+	{ "other realm",
+	    30, 0, "rl_a", NULL,
+	    "{\"uid\":\"usr_1\",\"aud\":\"rl_b\",\"exp\":{T+60}}",
+	    AR_ERR_AUTH, "wrong_realm" },
+	{ "no aud",
+	    30, 0, "rl_a", NULL,
+	    "{\"uid\":\"usr_1\",\"exp\":{T+60}}",
+	    AR_ERR_AUTH, "wrong_realm" },
+	{ "case differs",
+	    30, 0, "rl_a", NULL,
+	    "{\"uid\":\"usr_1\",\"aud\":\"rl_A\",\"exp\":{T+60}}",
+	    AR_ERR_AUTH, "wrong_realm" },
+	{ "aud list holds it",
+	    30, 0, "rl_a", NULL,
+	    "{\"uid\":\"usr_1\",\"aud\":[\"x\",\"rl_a\"],\"exp\":{T+60}}",
+	    AR_OK, NULL },
+	{ "empty aud list",
+	    30, 0, "rl_a", NULL,
+	    "{\"uid\":\"usr_1\",\"aud\":[],\"exp\":{T+60}}",
+	    AR_ERR_AUTH, "wrong_realm" },
+	{ "v2: aud does not count",
+	    30, 0, "rl_a", NULL,
+	    "{\"sub\":\"usr_1\",\"aud\":\"rl_a\","
+	    "\"iss\":\"https://authrocket.com\",\"exp\":{T+60}}",
+	    AR_ERR_AUTH, "wrong_realm" },
+	{ "v2 rid",
+	    30, 0, "rl_a", NULL,
+	    "{\"sub\":\"usr_1\",\"rid\":\"rl_a\","
+	    "\"iss\":\"https://authrocket.com\",\"exp\":{T+60}}",
+	    AR_OK, NULL },
+	{ "v2 other rid",
+	    30, 0, "rl_a", NULL,
+	    "{\"sub\":\"usr_1\",\"rid\":\"rl_b\","
+	    "\"iss\":\"https://authrocket.com\",\"exp\":{T+60}}",
+	    AR_ERR_AUTH, "wrong_realm" },
+	/* Issuer: v2 requires the default issuer unless one is configured. */
+	{ "v2 without iss",
+	    30, 0, NULL, NULL,
+	    "{\"sub\":\"usr_1\",\"exp\":{T+60}}",
+	    AR_ERR_AUTH, "wrong_issuer" },
+	{ "v2 other iss",
+	    30, 0, NULL, NULL,
+	    "{\"sub\":\"usr_1\",\"iss\":\"https://evil.example\","
+	    "\"exp\":{T+60}}",
+	    AR_ERR_AUTH, "wrong_issuer" },
+	{ "v2 iss with a slash",
+	    30, 0, NULL, NULL,
+	    "{\"sub\":\"usr_1\",\"iss\":\"https://authrocket.com/\","
+	    "\"exp\":{T+60}}",
+	    AR_ERR_AUTH, "wrong_issuer" },
+	{ "configured issuer",
+	    30, 0, NULL, "https://login.example.com",
+	    "{\"sub\":\"usr_1\",\"iss\":\"https://authrocket.com/\","
+	    "\"exp\":{T+60}}",
+	    AR_ERR_AUTH, "wrong_issuer" },
+	{ "v2 configured issuer",
+	    30, 0, NULL, "https://login.example.com",
+	    "{\"sub\":\"usr_1\",\"iss\":\"https://login.example.com\","
+	    "\"exp\":{T+60}}",
+	    AR_OK, NULL },
+	/* v1: iss checked only when an issuer is configured. */
+	{ "v1 without iss",
+	    30, 0, NULL, "https://login.example.com",
+	    "{\"uid\":\"usr_1\",\"exp\":{T+60}}",
+	    AR_ERR_AUTH, "wrong_issuer" },
+	{ "v1 configured iss",
+	    30, 0, NULL, "https://login.example.com",
+	    "{\"uid\":\"usr_1\",\"iss\":\"https://login.example.com\","
+	    "\"exp\":{T+60}}",
+	    AR_OK, NULL },
+	{ "v1 no issuer configured",
+	    30, 0, NULL, NULL,
+	    "{\"uid\":\"usr_1\",\"exp\":{T+60}}",
+	    AR_OK, NULL },
+};
+
+/* Replace each "{T+n}" / "{T-n}" of tmpl by NOW + n / NOW - n. */
+static void
+expand_times(const char *tmpl, char *out, size_t n)
+{
+	size_t o = 0;
+	long long off;
+	char *end;
+
+	while (*tmpl != '\0' && o + 24 < n) {
+		if (strncmp(tmpl, "{T", 2) == 0) {
+			off = strtoll(tmpl + 2, &end, 10);
+			o += (size_t)snprintf(out + o, n - o, "%lld",
+			    NOW + off);
+			tmpl = end + 1;	/* past '}' */
+		} else
+			out[o++] = *tmpl++;
+	}
+	out[o] = '\0';
 }
 
 static void
-test_realm_issuer(void)
+test_claim_rules(void)
 {
+	const struct claim_rule *cr;
 	struct ar_ctx ctx;
 	struct ar_conf conf;
-	char p[512];
+	char payload[512];
+	size_t i;
+	int r;
 
-	init_conf(&conf);
-	conf.realm_id = "rl_a";
-	snprintf(p, sizeof(p), "{\"uid\":\"usr_1\",\"aud\":\"rl_b\","
-	    "\"exp\":%lld}", NOW + 60);
-	T_EQ_INT(hs_payload(&ctx, &conf, p), AR_ERR_AUTH);
-	T_EQ_STR(ctx.reason, "wrong_realm");
-	snprintf(p, sizeof(p), "{\"uid\":\"usr_1\",\"exp\":%lld}", NOW + 60);
-	T_EQ_INT(hs_payload(&ctx, &conf, p), AR_ERR_AUTH);
-	T_EQ_STR(ctx.reason, "wrong_realm");
-	snprintf(p, sizeof(p), "{\"uid\":\"usr_1\",\"aud\":\"rl_A\","
-	    "\"exp\":%lld}", NOW + 60);
-	T_EQ_INT(hs_payload(&ctx, &conf, p), AR_ERR_AUTH);
-	T_EQ_STR(ctx.reason, "wrong_realm");
-	snprintf(p, sizeof(p), "{\"uid\":\"usr_1\",\"aud\":[\"x\",\"rl_a\"],"
-	    "\"exp\":%lld}", NOW + 60);
-	T_EQ_INT(hs_payload(&ctx, &conf, p), AR_OK);
-	snprintf(p, sizeof(p), "{\"uid\":\"usr_1\",\"aud\":[],"
-	    "\"exp\":%lld}", NOW + 60);
-	T_EQ_INT(hs_payload(&ctx, &conf, p), AR_ERR_AUTH);
-	T_EQ_STR(ctx.reason, "wrong_realm");
-	/* v2 uses rid; aud does not count. */
-	snprintf(p, sizeof(p), "{\"sub\":\"usr_1\",\"aud\":\"rl_a\","
-	    "\"iss\":\"https://authrocket.com\",\"exp\":%lld}", NOW + 60);
-	T_EQ_INT(hs_payload(&ctx, &conf, p), AR_ERR_AUTH);
-	T_EQ_STR(ctx.reason, "wrong_realm");
-	snprintf(p, sizeof(p), "{\"sub\":\"usr_1\",\"rid\":\"rl_a\","
-	    "\"iss\":\"https://authrocket.com\",\"exp\":%lld}", NOW + 60);
-	T_EQ_INT(hs_payload(&ctx, &conf, p), AR_OK);
-	snprintf(p, sizeof(p), "{\"sub\":\"usr_1\",\"rid\":\"rl_b\","
-	    "\"iss\":\"https://authrocket.com\",\"exp\":%lld}", NOW + 60);
-	T_EQ_INT(hs_payload(&ctx, &conf, p), AR_ERR_AUTH);
-	T_EQ_STR(ctx.reason, "wrong_realm");
-	conf.realm_id = NULL;
-
-	/* v2: the default issuer is required when none is configured. */
-	snprintf(p, sizeof(p), "{\"sub\":\"usr_1\",\"exp\":%lld}", NOW + 60);
-	T_EQ_INT(hs_payload(&ctx, &conf, p), AR_ERR_AUTH);
-	T_EQ_STR(ctx.reason, "wrong_issuer");
-	snprintf(p, sizeof(p), "{\"sub\":\"usr_1\",\"iss\":"
-	    "\"https://evil.example\",\"exp\":%lld}", NOW + 60);
-	T_EQ_INT(hs_payload(&ctx, &conf, p), AR_ERR_AUTH);
-	T_EQ_STR(ctx.reason, "wrong_issuer");
-	snprintf(p, sizeof(p), "{\"sub\":\"usr_1\",\"iss\":"
-	    "\"https://authrocket.com/\",\"exp\":%lld}", NOW + 60);
-	T_EQ_INT(hs_payload(&ctx, &conf, p), AR_ERR_AUTH);
-	T_EQ_STR(ctx.reason, "wrong_issuer");
-	conf.issuer = "https://login.example.com";
-	T_EQ_INT(hs_payload(&ctx, &conf, p), AR_ERR_AUTH);
-	T_EQ_STR(ctx.reason, "wrong_issuer");
-	snprintf(p, sizeof(p), "{\"sub\":\"usr_1\",\"iss\":"
-	    "\"https://login.example.com\",\"exp\":%lld}", NOW + 60);
-	T_EQ_INT(hs_payload(&ctx, &conf, p), AR_OK);
-
-	/* v1: iss checked only when an issuer is configured. */
-	snprintf(p, sizeof(p), "{\"uid\":\"usr_1\",\"exp\":%lld}", NOW + 60);
-	T_EQ_INT(hs_payload(&ctx, &conf, p), AR_ERR_AUTH);
-	T_EQ_STR(ctx.reason, "wrong_issuer");
-	snprintf(p, sizeof(p), "{\"uid\":\"usr_1\",\"iss\":"
-	    "\"https://login.example.com\",\"exp\":%lld}", NOW + 60);
-	T_EQ_INT(hs_payload(&ctx, &conf, p), AR_OK);
-	conf.issuer = NULL;
-	snprintf(p, sizeof(p), "{\"uid\":\"usr_1\",\"exp\":%lld}", NOW + 60);
-	T_EQ_INT(hs_payload(&ctx, &conf, p), AR_OK);
+	for (i = 0; i < sizeof(claim_rules) / sizeof(claim_rules[0]); i++) {
+		cr = &claim_rules[i];
+		init_conf(&conf);
+		conf.leeway = cr->leeway;
+		conf.max_token_age = cr->max_token_age;
+		conf.realm_id = (char *)cr->realm_id;
+		conf.issuer = (char *)cr->issuer;
+		expand_times(cr->payload, payload, sizeof(payload));
+		r = hs_payload(&ctx, &conf, payload);
+		if (r != cr->want || (cr->reason != NULL && (ctx.reason ==
+		    NULL || strcmp(ctx.reason, cr->reason) != 0)))
+			fprintf(stderr, "  rule \"%s\": %s\n", cr->rule,
+			    payload);
+		T_EQ_INT(r, cr->want);
+		if (cr->reason != NULL)
+			T_EQ_STR(ctx.reason, cr->reason);
+	}
 }
 
 static void
@@ -1164,8 +1148,8 @@ test_memberships_api(void)
 	ar_ctx_init(&ctx, "test");
 	T_EQ_INT(ar_json_parse_object(&ctx, good, strlen(good), AR_ERR_UNAVAIL,
 	    &root), AR_OK);
-	T_EQ_INT(ar_claims_memberships(&ctx, json_object_get(root, "c"), 3,
-	    AR_ERR_UNAVAIL, &id), AR_OK);
+	T_EQ_INT(ar_memberships_parse(&ctx, json_object_get(root, "c"),
+	    AR_MEMB_API, AR_ERR_UNAVAIL, &id), AR_OK);
 	json_decref(root);
 	T_EQ_INT(id.have_memberships, 1);
 	T_EQ_INT(id.n_memb, 4);
@@ -1184,9 +1168,9 @@ test_memberships_api(void)
 		root = NULL;
 		T_EQ_INT(ar_json_parse_object(&ctx, bad[i], strlen(bad[i]),
 		    AR_ERR_UNAVAIL, &root), AR_OK);
-		T_EQ_INT(ar_claims_memberships(&ctx,
-		    json_object_get(root, "c"), 3, AR_ERR_UNAVAIL, &id),
-		    AR_ERR_UNAVAIL);
+		T_EQ_INT(ar_memberships_parse(&ctx,
+		    json_object_get(root, "c"), AR_MEMB_API, AR_ERR_UNAVAIL,
+		    &id), AR_ERR_UNAVAIL);
 		T_EQ_STR(ctx.reason, "bad_json");
 		json_decref(root);
 	}
@@ -1210,8 +1194,7 @@ main(void)
 	T_RUN(test_size);
 	T_RUN(test_truncated);
 	T_RUN(test_claim_types);
-	T_RUN(test_times);
-	T_RUN(test_realm_issuer);
+	T_RUN(test_claim_rules);
 	T_RUN(test_peek_kid);
 	T_RUN(test_looks_like);
 	T_RUN(test_memberships_api);
