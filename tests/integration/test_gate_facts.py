@@ -120,4 +120,4 @@ def test_requirement_only_on_account_line(t):
     # of knowledge.
     r = t.pam("bob", ["pw-bob"], conf, stack=stack)
     t.eq(r.auth, OK, "auth")
-    deny(t, r, "membership_expired", DENIED, "account")
+    deny(t, r, "no_permission", DENIED, "account")
