@@ -91,7 +91,7 @@ def test_membership_expired_at_zero_grants_nothing(t):
     conf = api(t, user_map_file=mapf, require_permission="sudo")
     t.env.mock.clear()
     r = t.pam("alice", ["pw-expired"], conf, phases=("auth",))
-    deny(t, r, "no_permission")
+    deny(t, r, "membership_expired")
     t.eq(len(memberships_asked(t)), 1, "memberships were fetched")
     # The account line judges them the same way.
     stack = ("auth required @MODULE@\n"
@@ -99,7 +99,7 @@ def test_membership_expired_at_zero_grants_nothing(t):
     conf2 = api(t, name="plain.conf", user_map_file=mapf)
     r = t.pam("alice", ["pw-expired"], conf2, stack=stack)
     t.eq(r.auth, OK, "auth without requirement")
-    deny(t, r, "no_permission", DENIED, "account")
+    deny(t, r, "membership_expired", DENIED, "account")
 
 
 # -- a requirement only on the account line --------------------------------

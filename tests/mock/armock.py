@@ -606,8 +606,9 @@ class Handler(BaseHTTPRequestHandler):
     def memb_objs(self, r):
         return [{"object": "membership",
                  "id": "mb_" + o[4:] + "_" + r["id"][4:], "org_id": o,
-                 "user_id": r["id"], "permissions": list(p),
-                 "expires_at": None} for o, _, p in r["memberships"]]
+                 "user_id": r["id"], "permissions": list(m[2]),
+                 "expires_at": m[3] if len(m) > 3 else None}
+                for m in r["memberships"] for o in (m[0],)]
 
     def list_page(self, kind):
         st = self.server.state
@@ -622,7 +623,7 @@ class Handler(BaseHTTPRequestHandler):
                 recs = st.listed()
                 mids = sorted(("mb_" + o[4:] + "_" + i[4:], i, n)
                               for i, r in recs.items()
-                              for n, (o, _, _) in enumerate(r["memberships"]))
+                              for n, (o, *_) in enumerate(r["memberships"]))
                 st.list_cache = (recs, sorted(recs), mids,
                                  [x[0] for x in mids])
             st.page_no[kind] = 1 if after is None else st.page_no[kind] + 1
