@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The cache commands of authrocket-check: show what the account cache,
  * the credential cache and the outage marker hold for a user, and drop

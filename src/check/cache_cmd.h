@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * authrocket-check's view of the outage caches: what is kept for a local
  * user, and dropping it.

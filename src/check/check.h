@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * authrocket-check: what the commands share.  Each command is a function
  * of the command table in main.c; it prints through the out helpers

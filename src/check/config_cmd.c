@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * authrocket-check config: load the configuration as the module does,
  * then check every file it names (map file, trust anchors, helper) by the

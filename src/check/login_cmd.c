@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * authrocket-check token, password and user: run the module's own
  * authentication and account flows for a local user and print the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * authrocket-check api and jwks: reach AuthRocket as the module would
  * (through the helper) and say what is wrong in words that name the fix:

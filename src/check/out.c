@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * authrocket-check output: "name value" lines on stdout (log lines on
  * stderr), or members of one JSON object; problems and hints that name

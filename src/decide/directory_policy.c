@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The module's use of the directory file (directory = yes): who is served
  * and by which AuthRocket user.  A name alone is not enough: the

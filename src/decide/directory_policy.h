@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * directory = yes: the module serves only the accounts the directory
  * file names (served or adopted), and only to the AuthRocket user the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Logging in while AuthRocket is away, and keeping what makes that
  * possible: the glue between the authentication flow and the credential

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The decisions around an AuthRocket outage: when a password login may
  * be checked against the cached verifier instead, and what an online

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The layout of the directory file, shared by its writer and its reader
  * (private to src/dir).  All integers are 32-bit little-endian, so the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Reading the directory file (NSS module, authrocket-keys, PAM module):
  * map it read-only, check the header and every section's bounds once,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Writing the directory file (authrocket-sync): lay every entry and the
  * hash indexes out in one buffer (see dir_format.h), then replace the

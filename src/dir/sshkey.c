@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Checking SSH public key lines taken from the directory before sshd sees
  * them: the key type must be one we know and the base64 blob must decode

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * SSH public key lines as authrocket-keys hands them to sshd: only
  * "TYPE BASE64 [comment]" with a known key type.  libc only.

@@ -229,7 +229,7 @@ command_line(int argc, char **argv)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
 	struct ar_helper_resp resp;
 	struct ar_helper_req req;

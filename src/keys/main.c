@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * authrocket-keys USER: sshd's AuthorizedKeysCommand.  Prints the SSH
  * public keys the directory holds for USER, one "TYPE BASE64 [comment]"

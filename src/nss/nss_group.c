@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * group entries (the directory's groups and served users' primary
  * groups) and initgroups: the supplementary groups the directory gives a

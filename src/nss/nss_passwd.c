@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * passwd entries of the directory's served users: getpwnam, getpwuid and
  * enumeration.  Adopted entries are local accounts: the local files serve

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * State of the NSS module.  The module is a guest in every process on
  * the host, threaded ones included: all it keeps between calls is one

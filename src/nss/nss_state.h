@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The NSS module's one piece of state: the read-only mapping of the
  * directory file and the enumeration positions, behind one mutex.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Account cache entries: one snapshot file per local user and API URL in
  * the cache directory, written after each answer AuthRocket gives about

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The account cache: what AuthRocket last said about the person behind a
  * local account (state, memberships), reused by the account phase for

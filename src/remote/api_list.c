@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Parsing AuthRocket list pages of users and realm-wide memberships for
  * authrocket-sync: strict types, every item judged by the same rules as a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * AuthRocket list pages ({"collection": [...], "more_results": bool}) of
  * users and of realm-wide memberships, as authrocket-sync pages through

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The credential cache: yescrypt verifiers made and checked with
  * libcrypt, the same scheme and default cost as Debian's /etc/shadow, so

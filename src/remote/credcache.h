@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Cached credentials: a yescrypt verifier of a person's AuthRocket
  * password per local user and API URL, kept after each online password

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The outage marker: one small file per API URL in the cache directory
  * saying since when AuthRocket is unreachable and until when nobody asks

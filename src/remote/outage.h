@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Fast failure during an AuthRocket outage: after a request found
  * AuthRocket unreachable, a marker per API URL in the cache directory

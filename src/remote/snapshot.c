@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Encoding and strict decoding of the snapshots the outage caches keep
  * (see snapshot.h).  Only what mapping and policy need is kept: never a

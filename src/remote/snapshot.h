@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * What the outage caches keep about a person between logins: the identity
  * AuthRocket last vouched for (state, names, memberships), when that was,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Starting authrocket-helper from a host process without disturbing it:
  * the binary is checked on the descriptor that is then executed; the

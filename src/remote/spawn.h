@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Starting one child program from inside a host process that may run
  * threads and may ignore or handle SIGCHLD itself: the program is

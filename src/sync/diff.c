@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * What a sync changes: entries added, removed and changed between the
  * directory served so far and the new one, for the summary line,

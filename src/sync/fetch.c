@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * authrocket-sync's side of the AuthRocket API: every user and every
  * membership of the realm, page by page over one kept-alive HTTPS

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Lookup sets for authrocket-sync: uids and gids taken, AuthRocket ids
  * seen while paging.  Open addressing, load kept under one half, so that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The local account files as authrocket-sync must respect them: names and
  * ids in /etc/passwd and /etc/group are never shadowed by the directory.

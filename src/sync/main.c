@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * authrocket-sync: writes the directory files from the realm's users so
  * that AuthRocket people are accounts of this host (NSS serves them, the

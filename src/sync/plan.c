@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Deciding the new directory: which AuthRocket users become accounts of
  * this host, under which names, uids and groups.  Every user who is left

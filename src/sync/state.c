@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * What authrocket-sync keeps between runs, beside the directory file: the
  * entries it served last (so that the next run knows what it adds,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * authrocket-sync: the pieces of the program and what they share.
  * fetch.c talks to AuthRocket, local.c reads the local account files,

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """make bench, NSS part: lookups through the authrocket NSS service (the
 test copy of the module, reading build/nss-test/dir) against a files hit
 on the local /etc/passwd, 100 000 directory users against 100, the first

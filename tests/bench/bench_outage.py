@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """make bench, outages and fleets: requests a busy host sends to AuthRocket
 with and without the account cache, and what a login costs while
 AuthRocket is unreachable, next to the yescrypt hash pam_unix computes.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """authrocket-sync of N users (default 10 000) against the mock, next to
 fetching the very same pages with the curl command over one connection:
 the sync's own cost (parsing, deciding, writing) on top of the transfer.

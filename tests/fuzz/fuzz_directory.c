@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Fuzz target: the directory file reader (what the NSS module,
  * authrocket-keys and the PAM module read).  The input is the file.  Every

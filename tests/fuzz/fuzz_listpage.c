@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Fuzz target: the list-page parsers authrocket-sync feeds every page of
  * users and memberships to.  The first byte picks the parser, the API

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """AuthRocket people as accounts of a real host: after one authrocket-sync
 a person who exists only in AuthRocket logs in over the real sshd (token;
 password + verification code), gets a home from pam_mkhomedir, has the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """The clock is read when the answer arrives, through the real libpam: a
 prompt may stand open for minutes (su has no timeout), and a token is
 judged at the moment it was typed, not when the module started."""

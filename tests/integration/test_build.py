@@ -54,14 +54,14 @@ MAY_INCLUDE["dir"] = {"dir"}
 MAY_INCLUDE["transport"] = {"base", "transport"}
 MAY_INCLUDE.update({p: LIBRARY | {"transport", p} for p in PROGRAMS})
 MAY_INCLUDE["shim"] = LIBRARY          # pam_authrocket.c: no libcurl
-MAY_INCLUDE["nss"] = {"dir", "nss"}
+MAY_INCLUDE["nss"] = {"dir", "nss", "ar.h"}    # ar.h: the directory path
 MAY_INCLUDE["keys"] = {"dir", "keys", "ar.h"}
 # Outside libraries that libc-only code must never include.
 NOT_LIBC = ("jwt.h", "jansson.h", "curl/", "openssl/", "security/",
             "crypt.h", "systemd/")
 # Within the remote layer only the API files speak the AuthRocket API; the
 # JWKS fetch, the caches and the helper client use the plain transport.
-SAME_LAYER_ONLY = {"api.h": {"api.c", "api_reply.c", "api.h"}}
+SAME_LAYER_ONLY = {"api.h": {"api.c", "api_reply.c", "api_list.c", "api.h"}}
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]', re.M)
 
 
@@ -124,9 +124,10 @@ def test_libc_only_code_includes_libc_only(t):
 def test_include_rule_catches_an_upward_include(t):
     # The checker itself: a base file including a decide header, a dir
     # file including a base header, the shim including the transport.
-    owner = {"auth.h": "decide", "ar.h": "base", "http.h": "transport"}
+    owner = {"auth.h": "decide", "ar.h": "base", "http.h": "transport",
+             "conf.h": "conf"}
     for comp, hdr in (("base", "auth.h"), ("dir", "ar.h"),
-                      ("shim", "http.h"), ("nss", "ar.h"),
+                      ("shim", "http.h"), ("nss", "conf.h"),
                       ("transport", "auth.h")):
         layer = owner[hdr]
         allowed = MAY_INCLUDE[comp]
@@ -241,13 +242,16 @@ def test_pam_auth_update_profile_still_refuses_inactive_people(t):
     t.eq(r.account, "PAM_SUCCESS", "AuthRocket down: the local stack decides")
 
 
-def reason_keywords():
+def reason_keywords(sync=None):
     """Every reason keyword the library and programs can record: string
     literals in the reason argument of ar_fail() and fail_log(), the
-    keywords returned by the functions that choose a reason."""
+    keywords returned by the functions that choose a reason.  sync=True:
+    authrocket-sync's own files only; sync=False: all but those."""
     found = set()
     call = re.compile(r'\b(ar_fail|fail_log)\((.*?)\);', re.S)
     for path in sorted((ROOT / "src").rglob("*.c")):
+        if sync is not None and ("src/sync/" in str(path)) != sync:
+            continue
         text = path.read_text()
         for name, args in call.findall(text):
             parts, depth, cur = [], 0, ""
@@ -279,11 +283,16 @@ def test_every_reason_keyword_is_documented(t):
                  "helper_failed", "wrong_user"):
         t.true(must in found, "the scan finds %s" % must)
     t.eq(sorted(found - listed), [], "reasons missing from docs/results.md")
-    man = set()
-    for line in (ROOT / "man/pam_authrocket.8").read_text().splitlines():
-        if line.startswith(".It Li "):
-            man |= set(re.findall(r"\b[a-z_]+\b", line[7:]))
-    t.eq(sorted(found - man), [], "reasons missing from pam_authrocket(8)")
+    # The module's reasons are in its page; authrocket-sync's in its own.
+    module = reason_keywords(sync=False)
+    for page, own in (("pam_authrocket.8", module),
+                      ("authrocket-sync.8",
+                       reason_keywords(sync=True) - module)):
+        man = set()
+        for line in (ROOT / "man" / page).read_text().splitlines():
+            if line.startswith(".It Li "):
+                man |= set(re.findall(r"\b[a-z_]+\b", line[7:]))
+        t.eq(sorted(own - man), [], "reasons missing from " + page)
 
 
 def test_repository_cites_only_itself(t):

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """authrocket-check catches the misconfigurations that made logins fail
 while it said "ok": each one gives the documented exit status and a
 problem line that names the fix.  Also --version/--help, --args, jwks and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """directory = yes through the real libpam: only accounts the directory
 serves or adopts are served, each only to the AuthRocket user recorded for
 it; no directory yet serves nobody, a damaged one decides nothing.  The

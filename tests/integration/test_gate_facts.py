@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """The facts a decision rests on, through the real libpam and the mock:
 unverified email addresses map nothing, memberships that ended (at any
 time, 0 included) grant nothing, and a requirement named only on the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """authrocket-keys USER (sshd's AuthorizedKeysCommand): the user's key
 lines from the directory, options and unknown types dropped whole; exit 0
 for a directory user, 1 for anyone else, 2 for usage.  The test copy

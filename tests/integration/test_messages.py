@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """People see why they are refused, but only once they have proven who
 they are: the module's PAM_ERROR_MSG after a valid credential (or in the
 account phase), nothing before it, nothing with PAM_SILENT."""

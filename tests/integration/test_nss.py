@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """libnss_authrocket.so.2: passwd, group and initgroups from the directory
 file, through real glibc (getent -s authrocket, and a tool that configures
 the lookup the same way) and through nss_wrapper's module loading.  The

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Outages through the real libpam against a private HTTPS mock: the fast
 failure window, cached credentials and the account cache."""
 import glob

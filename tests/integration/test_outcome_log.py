@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """One outcome line per login: auth refusals are logged by auth, a
 successful authentication by the account phase (or at pam_end when the
 account phase of this module never ran), AuthRocket being unreachable is

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Every reason keyword the code can log is explained in the README's
 troubleshooting table and in pam_authrocket(8): the keywords are read out
 of the sources (the reason argument of every ar_fail() call, and the

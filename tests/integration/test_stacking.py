@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """One prompt per stack: use_first_pass and try_first_pass take the
 credential an earlier module stored in PAM_AUTHTOK; a password typed at
 this module's prompt is stored there for the modules after it, a token (or

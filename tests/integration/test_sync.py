@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """authrocket-sync against the mock: what becomes an account, under which
 name and uid, and that a failed or suspicious run changes nothing."""
 import json

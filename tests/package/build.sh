@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Build the Debian packages from a copy of the tree and check them: the
 # version agrees with the sources, every program that was built is in a
 # package at its path, the configuration is a 0600 conffile, the maintainer

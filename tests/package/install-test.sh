@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Root only: install the packages "make package" built, check that nothing
 # was enabled, enable the pam-auth-update profile, remove the packages and
 # check that the profile went out of the stacks before the module went, and

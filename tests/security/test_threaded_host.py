@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """A threaded host that cares about SIGCHLD: 16 threads run 4 password
 logins each through real libpam (tests/soak/soak.c), once while the host
 reaps every ended child itself with waitpid(-1, WNOHANG) from its SIGCHLD

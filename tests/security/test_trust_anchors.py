@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Attack catalogue: trust anchors and the helper binary obey the owner and
 mode rule of every file the module trusts.  A CA file or directory another
 local user can change would let that user vouch for their own API server

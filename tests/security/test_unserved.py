@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Nothing typed leaves the host for an account the module does not serve:
 no local account, a uid below min_uid (root included), and sshd's stand-in
 for what was typed ("\\b\\n\\r\\177INCORRECT" repeated or cut to the typed

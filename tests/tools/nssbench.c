@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Bench tool for the NSS module: lookups through one glibc NSS service
  * (configured as getent -s does), timed in this process.

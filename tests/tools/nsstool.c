@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Test tool: drives libnss_authrocket through real glibc (the passwd,
  * group and initgroups databases configured to "authrocket" alone, as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * yescryptbench N: the time of one crypt_r() of a password against a
  * yescrypt setting at libcrypt's default cost (what pam_unix pays per

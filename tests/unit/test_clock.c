@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Unit tests of the clock seam: ar_ctx_tick() reads the context's clock,
  * and the authentication flow reads it again when the answer arrives, so

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Unit tests of src/dir: the directory file written by ar_dir_write() and
  * read back through every lookup; refused entries; the file's mode and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Unit tests of src/decide/directory_policy.c: which accounts the module
  * serves with directory = yes, the results for a missing, damaged or

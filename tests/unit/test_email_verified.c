@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Unit tests of the rule that an email address maps an account only when
  * AuthRocket says it is verified: where the flag comes from (v2 token

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Unit tests of membership expiry: an API memberships reply with
  * "expires_at" 0, a past or future time, null or nothing, parsed and then

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Unit tests of the list-page parsers authrocket-sync pages with: one row
  * per rule (page, settings, expected result and what must come out).

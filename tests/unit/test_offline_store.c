@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Unit tests of the outage stores: snapshots (round trip, strict
  * decoding), the credential cache (verifier, failures, lock, expiry, code

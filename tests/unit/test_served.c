@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Unit tests of the "does this module serve the account" decision of
  * src/decide/policy.c and of its recognition of sshd's stand-in password,

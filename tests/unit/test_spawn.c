@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Unit tests of src/remote/spawn.c and the trust anchors of
  * src/remote/helper_client.c: the helper is checked on its descriptor

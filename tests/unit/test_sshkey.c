@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Unit tests of src/dir/sshkey.c: which key lines authrocket-keys passes
  * to sshd (known type, base64 naming the same type, comment) and which it
