@@ -186,10 +186,12 @@ $(B)/tests/%: tests/unit/%.c tests/unit/harness.h $(TEST_LIBS)
 		$(LIBS)
 
 # The PAM drivers share tests/lib/pamlib.c (syslog capture, conversation).
+# libcrypt is loaded from the start: under ASan, interceptors of functions
+# in libraries that only a dlopen'ed module brings are never resolved.
 $(B)/tools/pamdrive: tests/tools/pamdrive.c tests/lib/pamlib.c tests/lib/pamlib.h
 	@mkdir -p $(dir $@)
 	$(CC) $(AR_CFLAGS) -Itests/lib -rdynamic -o $@ $< tests/lib/pamlib.c \
-		$(AR_LDFLAGS) -lpam
+		$(AR_LDFLAGS) -lpam -Wl,--no-as-needed -lcrypt -Wl,--as-needed
 
 $(B)/tools/httpsbench: tests/tools/httpsbench.c
 	@mkdir -p $(dir $@)

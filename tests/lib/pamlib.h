@@ -29,10 +29,10 @@ struct pamlib_answers {
 	size_t		 next;		/* replies given so far */
 	int		 prompts;	/* prompts seen (also unanswered ones) */
 	int		 delay_ms;	/* before every reply but the first */
-	long		 delays_ms[16];	/* before the Nth reply, first included */
 	/* Called with "prompt-off", "prompt-on", "error" or "info" and the
 	 * text of every message, or NULL. */
 	void		(*show)(const char *kind, const char *text);
+	long		 delays_ms[16];	/* before the Nth reply, first included */
 };
 
 /*

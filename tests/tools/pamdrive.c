@@ -157,7 +157,7 @@ main(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (k = 0; k < repeat; k++) {
 		struct pamlib_answers pa = { answers, n_answers, 0, 0,
-		    answer_delay_ms, { 0 }, quiet ? NULL : show };
+		    answer_delay_ms, quiet ? NULL : show, { 0 } };
 		struct pam_conv pc = { pamlib_conv, &pa };
 
 		memcpy(pa.delays_ms, answer_delays_ms, sizeof(pa.delays_ms));
