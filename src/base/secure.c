@@ -16,13 +16,14 @@
 
 #include <openssl/crypto.h>
 
+#include "errtext.h"
 #include "secure.h"
 
-/* Describe an open() failure without the thread-unsafe strerror(). */
+/* Describe an open() failure in the words a reader needs. */
 static int
 fail_open(struct ar_ctx *ctx, const char *path, int err)
 {
-	char ebuf[128];
+	char ebuf[AR_ERRNO_BUF];
 
 	switch (err) {
 	case ENOENT:
@@ -41,7 +42,7 @@ fail_open(struct ar_ctx *ctx, const char *path, int err)
 	default:
 		return ar_fail(ctx, AR_ERR_CONFIG, "config",
 		    "conf: %s: cannot open: %s", path,
-		    strerror_r(err, ebuf, sizeof(ebuf)));
+		    ar_errno_str(err, ebuf, sizeof(ebuf)));
 	}
 }
 
@@ -103,7 +104,7 @@ static int
 open_checked(struct ar_ctx *ctx, const char *path, int flags, int kind,
     size_t max, int *fdp, struct stat *st)
 {
-	char ebuf[128];
+	char ebuf[AR_ERRNO_BUF];
 	int fd, r;
 
 	if ((fd = open(path, flags | O_NOFOLLOW | O_CLOEXEC)) == -1)
@@ -114,7 +115,7 @@ open_checked(struct ar_ctx *ctx, const char *path, int flags, int kind,
 	if (fstat(fd, st) != 0)
 		r = ar_fail(ctx, AR_ERR_CONFIG, "config",
 		    "conf: %s: cannot stat: %s", path,
-		    strerror_r(errno, ebuf, sizeof(ebuf)));
+		    ar_errno_str(errno, ebuf, sizeof(ebuf)));
 	else
 		r = ar_file_check(ctx, "conf", path, st, kind, max);
 	if (r != AR_OK) {
@@ -147,7 +148,7 @@ ar_file_read_mode(struct ar_ctx *ctx, const char *path, int kind,
 {
 	int r = AR_ERR_INTERNAL, fd = -1;
 	struct stat st;
-	char *buf = NULL, ebuf[128];
+	char *buf = NULL, ebuf[AR_ERRNO_BUF];
 	size_t cap = 0, used = 0;
 	ssize_t n;
 
@@ -190,7 +191,7 @@ ar_file_read_mode(struct ar_ctx *ctx, const char *path, int kind,
 		if (n == -1) {
 			r = ar_fail(ctx, AR_ERR_CONFIG, "config",
 			    "conf: %s: read error: %s", path,
-			    strerror_r(errno, ebuf, sizeof(ebuf)));
+			    ar_errno_str(errno, ebuf, sizeof(ebuf)));
 			goto out;
 		}
 		if (n == 0)
@@ -279,13 +280,13 @@ static int
 check_entry(struct ar_ctx *ctx, int dfd, const char *dir, const char *name)
 {
 	struct stat st;
-	char path[512], ebuf[128];
+	char path[512], ebuf[AR_ERRNO_BUF];
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	if (fstatat(dfd, name, &st, 0) != 0)
 		return ar_fail(ctx, AR_ERR_CONFIG, "config",
 		    "conf: %s: cannot stat: %s", path,
-		    strerror_r(errno, ebuf, sizeof(ebuf)));
+		    ar_errno_str(errno, ebuf, sizeof(ebuf)));
 	return ar_file_check(ctx, "conf", path, &st, S_ISDIR(st.st_mode) ?
 	    AR_FILE_DIR : AR_FILE_PUBLIC, AR_MAX_CA_FILE);
 }
@@ -296,7 +297,7 @@ ar_dir_check(struct ar_ctx *ctx, const char *path)
 	struct dirent *de;
 	struct stat st;
 	DIR *d = NULL;
-	char ebuf[128];
+	char ebuf[AR_ERRNO_BUF];
 	int fd = -1, n = 0, r = AR_ERR_INTERNAL;
 
 	if (path == NULL || path[0] != '/') {
@@ -333,7 +334,7 @@ ar_dir_check(struct ar_ctx *ctx, const char *path)
 	if (errno != 0) {
 		r = ar_fail(ctx, AR_ERR_CONFIG, "config",
 		    "conf: %s: cannot list: %s", path,
-		    strerror_r(errno, ebuf, sizeof(ebuf)));
+		    ar_errno_str(errno, ebuf, sizeof(ebuf)));
 		goto out;
 	}
 	r = AR_OK;

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "helper_client.h"
+#include "errtext.h"
 #include "proto.h"
 #include "secure.h"
 #include "spawn.h"
@@ -103,7 +104,7 @@ exchange(struct ar_ctx *ctx, struct ar_child *child, int sock,
 {
 	struct pollfd pfd;
 	size_t sent = 0, used = 0, cap = 65536;
-	char *buf = NULL, *n;
+	char *buf = NULL, *n, ebuf[AR_ERRNO_BUF];
 	int64_t left;
 	ssize_t got;
 	int r = RUN_FAILED, wr_open = 1, rd_open = 1, w;
@@ -114,7 +115,8 @@ exchange(struct ar_ctx *ctx, struct ar_child *child, int sock,
 		goto kill;
 	}
 	if (fcntl(sock, F_SETFL, fcntl(sock, F_GETFL) | O_NONBLOCK) < 0) {
-		snprintf(why, whylen, "fcntl: %s", strerror(errno));
+		snprintf(why, whylen, "fcntl: %s",
+		ar_errno_str(errno, ebuf, sizeof(ebuf)));
 		goto kill;
 	}
 	while (rd_open) {
@@ -132,7 +134,8 @@ exchange(struct ar_ctx *ctx, struct ar_child *child, int sock,
 		if (poll(&pfd, 1, left > 60000 ? 60000 : (int)left) < 0) {
 			if (errno == EINTR)
 				continue;
-			snprintf(why, whylen, "poll: %s", strerror(errno));
+			snprintf(why, whylen, "poll: %s",
+			ar_errno_str(errno, ebuf, sizeof(ebuf)));
 			goto kill;
 		}
 		if (wr_open && (pfd.revents & (POLLOUT | POLLERR | POLLHUP))) {
@@ -173,7 +176,8 @@ exchange(struct ar_ctx *ctx, struct ar_child *child, int sock,
 		goto kill;
 	}
 	if (w < 0) {
-		snprintf(why, whylen, "waitid: %s", strerror(errno));
+		snprintf(why, whylen, "waitid: %s",
+		ar_errno_str(errno, ebuf, sizeof(ebuf)));
 		goto kill;
 	}
 	*out = buf;
@@ -327,7 +331,7 @@ run_helper(struct ar_ctx *ctx, const struct ar_conf *conf,
     size_t reqlen, char **reply, size_t *replylen, int *status)
 {
 	struct ar_child child = { -1, -1 };
-	char *argv[2], why[256];
+	char *argv[2], why[256], ebuf[AR_ERRNO_BUF];
 	int sv[2] = { -1, -1 }, devnull = -1, run, r = AR_ERR_INTERNAL;
 	int64_t left = ctx->deadline_ms - ar_monotonic_ms();
 
@@ -339,7 +343,8 @@ run_helper(struct ar_ctx *ctx, const struct ar_conf *conf,
 	    (devnull = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0) {
 		r = fail_log(ctx, req, errno == ENOMEM || errno == ENOBUFS ?
 		    AR_ERR_NOMEM : AR_ERR_UNAVAIL, "helper_failed",
-		    "helper: cannot set up: %s", strerror(errno));
+		    "helper: cannot set up: %s",
+		    ar_errno_str(errno, ebuf, sizeof(ebuf)));
 		goto out;
 	}
 	if ((r = ar_child_start(prog, sv[1], devnull, argv, &child, why,

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "directory.h"
+#include "errtext.h"
 #include "json.h"
 #include "name.h"
 #include "secure.h"
@@ -416,11 +417,12 @@ sync_state_prepare(struct ar_ctx *ctx, const char *dir,
     const struct sync_dir *d, char **tmp)
 {
 	json_t *root = NULL;
-	char *text = NULL, *path = NULL;
+	char *text = NULL, *path = NULL, ebuf[AR_ERRNO_BUF];
 	int fd = -1, r = AR_ERR_INTERNAL;
 
 	if ((root = state_json(d)) == NULL ||
-	    (text = json_dumps(root, JSON_INDENT(1))) == NULL || asprintf(&path, "%s/.%s.XXXXXX", dir, AR_DIR_STATE) < 0) {
+	    (text = json_dumps(root, JSON_INDENT(1))) == NULL ||
+	    asprintf(&path, "%s/.%s.XXXXXX", dir, AR_DIR_STATE) < 0) {
 		path = NULL;
 		r = nomem(ctx);
 		goto out;
@@ -428,7 +430,8 @@ sync_state_prepare(struct ar_ctx *ctx, const char *dir,
 	/* mkstemp: O_EXCL, mode 0600 whatever the umask. */
 	if ((fd = mkstemp(path)) < 0) {
 		r = ar_fail(ctx, AR_ERR_INTERNAL, "write_failed",
-		    "sync: %s: %s", path, strerror(errno));
+		    "sync: %s: %s", path,
+		    ar_errno_str(errno, ebuf, sizeof(ebuf)));
 		free(path);
 		path = NULL;
 		goto out;
@@ -437,13 +440,15 @@ sync_state_prepare(struct ar_ctx *ctx, const char *dir,
 	    ar_write_all(fd, text, strlen(text)) != 0 ||
 	    ar_write_all(fd, "\n", 1) != 0 || fsync(fd) != 0) {
 		r = ar_fail(ctx, AR_ERR_INTERNAL, "write_failed",
-		    "sync: %s: %s", path, strerror(errno));
+		    "sync: %s: %s", path,
+		    ar_errno_str(errno, ebuf, sizeof(ebuf)));
 		goto out;
 	}
 	if (close(fd) != 0) {
 		fd = -1;
 		r = ar_fail(ctx, AR_ERR_INTERNAL, "write_failed",
-		    "sync: %s: %s", path, strerror(errno));
+		    "sync: %s: %s", path,
+		    ar_errno_str(errno, ebuf, sizeof(ebuf)));
 		goto out;
 	}
 	fd = -1;
@@ -465,13 +470,14 @@ sync_state_prepare(struct ar_ctx *ctx, const char *dir,
 int
 sync_state_commit(struct ar_ctx *ctx, const char *dir, const char *tmp)
 {
-	char path[4096];
+	char path[4096], ebuf[AR_ERRNO_BUF];
 	int fd;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, AR_DIR_STATE);
 	if (rename(tmp, path) != 0)
 		return ar_fail(ctx, AR_ERR_INTERNAL, "write_failed",
-		    "sync: rename to %s: %s", path, strerror(errno));
+		    "sync: rename to %s: %s", path,
+		    ar_errno_str(errno, ebuf, sizeof(ebuf)));
 	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
 		(void)fsync(fd);
 		close(fd);
