@@ -48,15 +48,22 @@ fail_open(struct ar_ctx *ctx, const char *path, int err)
 
 /* The type a kind asks for, for the detail. */
 static const char *
-kind_type(int kind)
+kind_type(enum ar_file_kind kind)
 {
-	return kind == AR_FILE_DIR || kind == AR_FILE_PRIVATE_DIR ?
-	    "a directory" : "a regular file";
+	switch (kind) {
+	case AR_FILE_DIR:
+	case AR_FILE_PRIVATE_DIR:
+		return "a directory";
+	case AR_FILE_PUBLIC:
+	case AR_FILE_SECRET:
+		break;
+	}
+	return "a regular file";
 }
 
 int
 ar_file_check(struct ar_ctx *ctx, const char *what, const char *path,
-    const struct stat *st, int kind, size_t max)
+    const struct stat *st, enum ar_file_kind kind, size_t max)
 {
 	int dir = kind == AR_FILE_DIR || kind == AR_FILE_PRIVATE_DIR;
 
@@ -101,8 +108,8 @@ ar_file_check(struct ar_ctx *ctx, const char *what, const char *path,
  * and *st.
  */
 static int
-open_checked(struct ar_ctx *ctx, const char *path, int flags, int kind,
-    size_t max, int *fdp, struct stat *st)
+open_checked(struct ar_ctx *ctx, const char *path, int flags,
+    enum ar_file_kind kind, size_t max, int *fdp, struct stat *st)
 {
 	char ebuf[AR_ERRNO_BUF];
 	int fd, r;
@@ -143,8 +150,8 @@ grow(char **buf, size_t *cap, size_t used, size_t ncap)
 }
 
 int
-ar_file_read_mode(struct ar_ctx *ctx, const char *path, int kind,
-    size_t max, char **bufp, size_t *lenp, mode_t *modep)
+ar_file_read_mode(struct ar_ctx *ctx, const char *path,
+    enum ar_file_kind kind, size_t max, char **bufp, size_t *lenp, mode_t *modep)
 {
 	int r = AR_ERR_INTERNAL, fd = -1;
 	struct stat st;
@@ -232,15 +239,15 @@ ar_file_read_mode(struct ar_ctx *ctx, const char *path, int kind,
 }
 
 int
-ar_file_read(struct ar_ctx *ctx, const char *path, int kind, size_t max,
-    char **buf, size_t *len)
+ar_file_read(struct ar_ctx *ctx, const char *path, enum ar_file_kind kind,
+    size_t max, char **buf, size_t *len)
 {
 	return ar_file_read_mode(ctx, path, kind, max, buf, len, NULL);
 }
 
 int
-ar_file_read_secret_mode(struct ar_ctx *ctx, const char *path, int kind,
-    char **bufp, size_t *lenp, mode_t *modep)
+ar_file_read_secret_mode(struct ar_ctx *ctx, const char *path,
+    enum ar_file_kind kind, char **bufp, size_t *lenp, mode_t *modep)
 {
 	int r = AR_ERR_INTERNAL;
 	char *buf = NULL;

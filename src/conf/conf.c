@@ -435,7 +435,7 @@ set_prompt(struct load *ld, const struct keydef *k, const char *v)
 static int
 set_mode(struct load *ld, const struct keydef *k, const char *v)
 {
-	int *field = FIELD(ld, k, int);
+	enum ar_mode *field = FIELD(ld, k, enum ar_mode);
 
 	if (strcmp(v, "auto") == 0)
 		*field = AR_MODE_AUTO;
@@ -452,7 +452,7 @@ static int
 set_map_by(struct load *ld, const struct keydef *k, const char *v)
 {
 	static const char custom[] = "custom:";
-	int *field = FIELD(ld, k, int);
+	enum ar_map_by *field = FIELD(ld, k, enum ar_map_by);
 	const char *name;
 	size_t n;
 
@@ -752,7 +752,7 @@ struct sources {
 	int		 file_line[NKEYS];
 	const char	*arg_v[NKEYS];
 	const char	*config_arg;
-	int		 first_pass;	/* enum ar_first_pass */
+	enum ar_first_pass first_pass;
 };
 
 static int

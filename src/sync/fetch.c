@@ -81,7 +81,7 @@ sync_net_close(struct sync_net *net)
 
 /* One GET of path; 429 waited out; on AR_OK a 2xx reply is in *resp. */
 static int
-get(struct sync_net *net, const char *path, int kind,
+get(struct sync_net *net, const char *path, enum ar_api_kind kind,
     struct ar_helper_resp *resp)
 {
 	struct ar_ctx *ctx = net->ctx;
