@@ -105,23 +105,31 @@ cmp_rec(const void *a, const void *b)
 	    ((const struct sync_idrec *)b)->key);
 }
 
+/* qsort, also for an empty list that may have no array at all. */
+static void
+sort(void *base, size_t n, size_t size, int (*cmp)(const void *,
+    const void *))
+{
+	if (n > 0)
+		qsort(base, n, size, cmp);
+}
+
 void
 sync_dir_sort(struct sync_dir *d)
 {
-	qsort(d->u, d->n_u, sizeof(*d->u), cmp_entry);
-	qsort(d->g, d->n_g, sizeof(*d->g), cmp_group);
-	qsort(d->uids, d->n_uids, sizeof(*d->uids), cmp_rec);
-	qsort(d->gids, d->n_gids, sizeof(*d->gids), cmp_rec);
+	sort(d->u, d->n_u, sizeof(*d->u), cmp_entry);
+	sort(d->g, d->n_g, sizeof(*d->g), cmp_group);
+	sort(d->uids, d->n_uids, sizeof(*d->uids), cmp_rec);
+	sort(d->gids, d->n_gids, sizeof(*d->gids), cmp_rec);
 }
 
 const struct sync_idrec *
 sync_idrec_find(const struct sync_idrec *r, size_t n, const char *key)
 {
-	struct sync_idrec k;
+	struct sync_idrec k = { (char *)key, 0 };
 
 	if (n == 0)
 		return NULL;
-	k.key = (char *)key;
 	return bsearch(&k, r, n, sizeof(*r), cmp_rec);
 }
 
