@@ -987,7 +987,7 @@ check_combination(struct ar_ctx *ctx, struct load *ld, const char *path)
 			return conf_fail(ctx, path, "mode=token needs jwt_key, "
 			    "jwt_key_file, jwks_url or loginrocket_url");
 		break;
-	default:
+	case AR_MODE_AUTO:
 		if (c->api_url == NULL && c->jwt_key == NULL &&
 		    c->jwks_url == NULL)
 			return conf_fail(ctx, path, "nothing to check "
