@@ -16,13 +16,14 @@
 
 #include <openssl/crypto.h>
 
+#include "errtext.h"
 #include "secure.h"
 
-/* Describe an open() failure without the thread-unsafe strerror(). */
+/* Describe an open() failure in the words a reader needs. */
 static int
 fail_open(struct ar_ctx *ctx, const char *path, int err)
 {
-	char ebuf[128];
+	char ebuf[AR_ERRNO_BUF];
 
 	switch (err) {
 	case ENOENT:
@@ -41,21 +42,28 @@ fail_open(struct ar_ctx *ctx, const char *path, int err)
 	default:
 		return ar_fail(ctx, AR_ERR_CONFIG, "config",
 		    "conf: %s: cannot open: %s", path,
-		    strerror_r(err, ebuf, sizeof(ebuf)));
+		    ar_errno_str(err, ebuf, sizeof(ebuf)));
 	}
 }
 
 /* The type a kind asks for, for the detail. */
 static const char *
-kind_type(int kind)
+kind_type(enum ar_file_kind kind)
 {
-	return kind == AR_FILE_DIR || kind == AR_FILE_PRIVATE_DIR ?
-	    "a directory" : "a regular file";
+	switch (kind) {
+	case AR_FILE_DIR:
+	case AR_FILE_PRIVATE_DIR:
+		return "a directory";
+	case AR_FILE_PUBLIC:
+	case AR_FILE_SECRET:
+		break;
+	}
+	return "a regular file";
 }
 
 int
 ar_file_check(struct ar_ctx *ctx, const char *what, const char *path,
-    const struct stat *st, int kind, size_t max)
+    const struct stat *st, enum ar_file_kind kind, size_t max)
 {
 	int dir = kind == AR_FILE_DIR || kind == AR_FILE_PRIVATE_DIR;
 
@@ -96,60 +104,131 @@ ar_file_check(struct ar_ctx *ctx, const char *what, const char *path,
 
 /*
  * Open path with flags (never following a symlink) and check the opened
- * descriptor with ar_file_check(); on AR_OK *fdp (the caller closes it)
- * and *st.
+ * descriptor with ar_file_check(): the descriptor (the caller closes it)
+ * with *st filled in, or -1 with *rp the failure.  Only a descriptor
+ * that fstat() described is ever returned.
  */
 static int
-open_checked(struct ar_ctx *ctx, const char *path, int flags, int kind,
-    size_t max, int *fdp, struct stat *st)
+open_checked(struct ar_ctx *ctx, const char *path, int flags,
+    enum ar_file_kind kind, size_t max, struct stat *st, int *rp)
 {
-	char ebuf[128];
-	int fd, r;
+	char ebuf[AR_ERRNO_BUF];
+	int fd;
 
-	if ((fd = open(path, flags | O_NOFOLLOW | O_CLOEXEC)) == -1)
-		return errno == ENOTDIR && (flags & O_DIRECTORY) != 0 ?
+	if ((fd = open(path, flags | O_NOFOLLOW | O_CLOEXEC)) == -1) {
+		*rp = errno == ENOTDIR && (flags & O_DIRECTORY) != 0 ?
 		    ar_fail(ctx, AR_ERR_CONFIG, "config",
 		    "conf: %s: is not a directory", path) :
 		    fail_open(ctx, path, errno);
-	if (fstat(fd, st) != 0)
-		r = ar_fail(ctx, AR_ERR_CONFIG, "config",
-		    "conf: %s: cannot stat: %s", path,
-		    strerror_r(errno, ebuf, sizeof(ebuf)));
-	else
-		r = ar_file_check(ctx, "conf", path, st, kind, max);
-	if (r != AR_OK) {
-		close(fd);
-		return r;
+		return -1;
 	}
-	*fdp = fd;
-	return AR_OK;
+	if (fstat(fd, st) != 0) {
+		*rp = ar_fail(ctx, AR_ERR_CONFIG, "config",
+		    "conf: %s: cannot stat: %s", path,
+		    ar_errno_str(errno, ebuf, sizeof(ebuf)));
+		close(fd);
+		return -1;
+	}
+	if ((*rp = ar_file_check(ctx, "conf", path, st, kind, max)) !=
+	    AR_OK) {
+		close(fd);
+		return -1;
+	}
+	return fd;
 }
 
-/* Grow *buf (capacity *cap, used bytes) to ncap, wiping the old copy. */
+/* A file's content as it is read: wiped whenever it moves. */
+struct text {
+	char	*p;
+	size_t	 used;
+	size_t	 cap;
+};
+
+/* Grow t to ncap bytes, wiping the old copy. */
 static int
-grow(char **buf, size_t *cap, size_t used, size_t ncap)
+grow(struct text *t, size_t ncap)
 {
 	char *n;
 
 	if ((n = malloc(ncap)) == NULL)
 		return AR_ERR_NOMEM;
-	if (used > 0)
-		memcpy(n, *buf, used);
-	ar_secure_free(*buf, *cap);
-	*buf = n;
-	*cap = ncap;
+	if (t->used > 0)
+		memcpy(n, t->p, t->used);
+	ar_secure_free(t->p, t->cap);
+	t->p = n;
+	t->cap = ncap;
+	return AR_OK;
+}
+
+static int
+fail_nomem(struct ar_ctx *ctx, const char *path)
+{
+	return ar_fail(ctx, AR_ERR_NOMEM, "no_memory",
+	    "conf: %s: out of memory", path);
+}
+
+/*
+ * Read fd to its end into t, which holds room for the size fstat() saw
+ * plus one byte to notice growth; a file that grows past max is refused.
+ */
+static int
+read_to_end(struct ar_ctx *ctx, int fd, const char *path, size_t max,
+    struct text *t)
+{
+	char ebuf[AR_ERRNO_BUF];
+	ssize_t n;
+
+	for (;;) {
+		if (t->used == t->cap) {
+			/* The file grew while we read it. */
+			if (t->cap > max)
+				return ar_fail(ctx, AR_ERR_CONFIG, "config",
+				    "conf: %s: is larger than %zu bytes", path,
+				    max);
+			if (grow(t, t->cap > max / 2 ? max + 1 : t->cap * 2) !=
+			    AR_OK)
+				return fail_nomem(ctx, path);
+		}
+		n = read(fd, t->p + t->used, t->cap - t->used);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return ar_fail(ctx, AR_ERR_CONFIG, "config",
+			    "conf: %s: read error: %s", path,
+			    ar_errno_str(errno, ebuf, sizeof(ebuf)));
+		if (n == 0)
+			return AR_OK;
+		t->used += (size_t)n;
+	}
+}
+
+/* What was read must be text of at most max bytes: terminate it. */
+static int
+finish_text(struct ar_ctx *ctx, const char *path, size_t max, struct text *t)
+{
+	if (t->used > max)
+		return ar_fail(ctx, AR_ERR_CONFIG, "config",
+		    "conf: %s: is larger than %zu bytes", path, max);
+	/* Every file we read is text; a NUL would cut it short silently. */
+	if (memchr(t->p, '\0', t->used) != NULL)
+		return ar_fail(ctx, AR_ERR_CONFIG, "config",
+		    "conf: %s: contains a NUL byte", path);
+	if (t->used == t->cap && grow(t, t->used + 1) != AR_OK)
+		return fail_nomem(ctx, path);
+	t->p[t->used] = '\0';
+	if (t->cap > t->used + 1)
+		explicit_bzero(t->p + t->used + 1, t->cap - t->used - 1);
 	return AR_OK;
 }
 
 int
-ar_file_read_mode(struct ar_ctx *ctx, const char *path, int kind,
-    size_t max, char **bufp, size_t *lenp, mode_t *modep)
+ar_file_read_mode(struct ar_ctx *ctx, const char *path,
+    enum ar_file_kind kind, size_t max, char **bufp, size_t *lenp,
+    mode_t *modep)
 {
 	int r = AR_ERR_INTERNAL, fd = -1;
+	struct text t = { NULL, 0, 0 };
 	struct stat st;
-	char *buf = NULL, ebuf[128];
-	size_t cap = 0, used = 0;
-	ssize_t n;
 
 	if (path == NULL || *path == '\0') {
 		r = ar_fail(ctx, AR_ERR_CONFIG, "config",
@@ -157,89 +236,43 @@ ar_file_read_mode(struct ar_ctx *ctx, const char *path, int kind,
 		goto out;
 	}
 	/* O_NONBLOCK: a FIFO put in place of the file must not hang us. */
-	if ((r = open_checked(ctx, path, O_RDONLY | O_NONBLOCK, kind, max,
-	    &fd, &st)) != AR_OK)
+	if ((fd = open_checked(ctx, path, O_RDONLY | O_NONBLOCK, kind, max,
+	    &st, &r)) == -1)
 		goto out;
 	r = AR_ERR_INTERNAL;
 
 	/* Room for the size seen plus one byte to notice growth. */
-	if (grow(&buf, &cap, 0, (size_t)st.st_size + 1) != AR_OK) {
-		r = ar_fail(ctx, AR_ERR_NOMEM, "no_memory",
-		    "conf: %s: out of memory", path);
+	if (grow(&t, (size_t)st.st_size + 1) != AR_OK) {
+		r = fail_nomem(ctx, path);
 		goto out;
 	}
-	for (;;) {
-		if (used == cap) {
-			/* The file grew while we read it. */
-			if (cap > max) {
-				r = ar_fail(ctx, AR_ERR_CONFIG, "config",
-				    "conf: %s: is larger than %zu bytes", path,
-				    max);
-				goto out;
-			}
-			if (grow(&buf, &cap, used, cap > max / 2 ?
-			    max + 1 : cap * 2) != AR_OK) {
-				r = ar_fail(ctx, AR_ERR_NOMEM, "no_memory",
-				    "conf: %s: out of memory", path);
-				goto out;
-			}
-		}
-		n = read(fd, buf + used, cap - used);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			r = ar_fail(ctx, AR_ERR_CONFIG, "config",
-			    "conf: %s: read error: %s", path,
-			    strerror_r(errno, ebuf, sizeof(ebuf)));
-			goto out;
-		}
-		if (n == 0)
-			break;
-		used += (size_t)n;
-	}
-	if (used > max) {
-		r = ar_fail(ctx, AR_ERR_CONFIG, "config",
-		    "conf: %s: is larger than %zu bytes", path, max);
+	if ((r = read_to_end(ctx, fd, path, max, &t)) != AR_OK ||
+	    (r = finish_text(ctx, path, max, &t)) != AR_OK)
 		goto out;
-	}
-	/* Every file we read is text; a NUL would cut it short silently. */
-	if (memchr(buf, '\0', used) != NULL) {
-		r = ar_fail(ctx, AR_ERR_CONFIG, "config",
-		    "conf: %s: contains a NUL byte", path);
-		goto out;
-	}
-	if (used == cap && grow(&buf, &cap, used, used + 1) != AR_OK) {
-		r = ar_fail(ctx, AR_ERR_NOMEM, "no_memory",
-		    "conf: %s: out of memory", path);
-		goto out;
-	}
-	buf[used] = '\0';
-	if (cap > used + 1)
-		explicit_bzero(buf + used + 1, cap - used - 1);
 
-	*bufp = buf;
-	buf = NULL;	/* transferred */
-	*lenp = used;
+	*bufp = t.p;
+	t.p = NULL;	/* transferred */
+	*lenp = t.used;
 	if (modep != NULL)
 		*modep = st.st_mode;
 	r = AR_OK;
  out:
-	ar_secure_free(buf, cap);
+	ar_secure_free(t.p, t.cap);
 	if (fd != -1)
 		close(fd);
 	return r;
 }
 
 int
-ar_file_read(struct ar_ctx *ctx, const char *path, int kind, size_t max,
-    char **buf, size_t *len)
+ar_file_read(struct ar_ctx *ctx, const char *path, enum ar_file_kind kind,
+    size_t max, char **buf, size_t *len)
 {
 	return ar_file_read_mode(ctx, path, kind, max, buf, len, NULL);
 }
 
 int
-ar_file_read_secret_mode(struct ar_ctx *ctx, const char *path, int kind,
-    char **bufp, size_t *lenp, mode_t *modep)
+ar_file_read_secret_mode(struct ar_ctx *ctx, const char *path,
+    enum ar_file_kind kind, char **bufp, size_t *lenp, mode_t *modep)
 {
 	int r = AR_ERR_INTERNAL;
 	char *buf = NULL;
@@ -279,13 +312,13 @@ static int
 check_entry(struct ar_ctx *ctx, int dfd, const char *dir, const char *name)
 {
 	struct stat st;
-	char path[512], ebuf[128];
+	char path[512], ebuf[AR_ERRNO_BUF];
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	if (fstatat(dfd, name, &st, 0) != 0)
 		return ar_fail(ctx, AR_ERR_CONFIG, "config",
 		    "conf: %s: cannot stat: %s", path,
-		    strerror_r(errno, ebuf, sizeof(ebuf)));
+		    ar_errno_str(errno, ebuf, sizeof(ebuf)));
 	return ar_file_check(ctx, "conf", path, &st, S_ISDIR(st.st_mode) ?
 	    AR_FILE_DIR : AR_FILE_PUBLIC, AR_MAX_CA_FILE);
 }
@@ -296,7 +329,7 @@ ar_dir_check(struct ar_ctx *ctx, const char *path)
 	struct dirent *de;
 	struct stat st;
 	DIR *d = NULL;
-	char ebuf[128];
+	char ebuf[AR_ERRNO_BUF];
 	int fd = -1, n = 0, r = AR_ERR_INTERNAL;
 
 	if (path == NULL || path[0] != '/') {
@@ -304,8 +337,8 @@ ar_dir_check(struct ar_ctx *ctx, const char *path)
 		    "conf: %s: not an absolute path", path ? path : "(none)");
 		goto out;
 	}
-	if ((r = open_checked(ctx, path, O_RDONLY | O_DIRECTORY, AR_FILE_DIR,
-	    0, &fd, &st)) != AR_OK)
+	if ((fd = open_checked(ctx, path, O_RDONLY | O_DIRECTORY, AR_FILE_DIR,
+	    0, &st, &r)) == -1)
 		goto out;
 	r = AR_ERR_INTERNAL;
 	if ((d = fdopendir(fd)) == NULL) {
@@ -333,7 +366,7 @@ ar_dir_check(struct ar_ctx *ctx, const char *path)
 	if (errno != 0) {
 		r = ar_fail(ctx, AR_ERR_CONFIG, "config",
 		    "conf: %s: cannot list: %s", path,
-		    strerror_r(errno, ebuf, sizeof(ebuf)));
+		    ar_errno_str(errno, ebuf, sizeof(ebuf)));
 		goto out;
 	}
 	r = AR_OK;

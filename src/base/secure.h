@@ -33,7 +33,7 @@ enum ar_file_kind {
  * with reason "config", detail "WHAT: PATH: RULE".
  */
 int	ar_file_check(struct ar_ctx *ctx, const char *what, const char *path,
-	    const struct stat *st, int kind, size_t max);
+	    const struct stat *st, enum ar_file_kind kind, size_t max);
 
 /*
  * Check a trust-anchor directory: path opened without following a
@@ -56,16 +56,17 @@ int	ar_dir_check(struct ar_ctx *ctx, const char *path);
  * too large, NUL byte, unreadable; detail "conf: PATH: RULE"),
  * AR_ERR_NOMEM.
  */
-int	ar_file_read(struct ar_ctx *ctx, const char *path, int kind,
-	    size_t max, char **buf, size_t *len);
+int	ar_file_read(struct ar_ctx *ctx, const char *path,
+	    enum ar_file_kind kind, size_t max, char **buf, size_t *len);
 
 /*
  * As ar_file_read(), and on AR_OK also store the file's st_mode in *mode
  * (when mode is not NULL): conf.c reads a file as AR_FILE_PUBLIC and
  * applies the secret rule only once it knows the content is a secret.
  */
-int	ar_file_read_mode(struct ar_ctx *ctx, const char *path, int kind,
-	    size_t max, char **buf, size_t *len, mode_t *mode);
+int	ar_file_read_mode(struct ar_ctx *ctx, const char *path,
+	    enum ar_file_kind kind, size_t max, char **buf, size_t *len,
+	    mode_t *mode);
 
 /*
  * Read a secret or key from a *_file: as ar_file_read() with the given
@@ -74,7 +75,7 @@ int	ar_file_read_mode(struct ar_ctx *ctx, const char *path, int kind,
  * (when mode is not NULL).
  */
 int	ar_file_read_secret_mode(struct ar_ctx *ctx, const char *path,
-	    int kind, char **buf, size_t *len, mode_t *mode);
+	    enum ar_file_kind kind, char **buf, size_t *len, mode_t *mode);
 
 /* Wipe len bytes of p (explicit_bzero) and free it; NULL is fine. */
 void	ar_secure_free(void *p, size_t len);

@@ -435,7 +435,7 @@ set_prompt(struct load *ld, const struct keydef *k, const char *v)
 static int
 set_mode(struct load *ld, const struct keydef *k, const char *v)
 {
-	int *field = FIELD(ld, k, int);
+	enum ar_mode *field = FIELD(ld, k, enum ar_mode);
 
 	if (strcmp(v, "auto") == 0)
 		*field = AR_MODE_AUTO;
@@ -452,7 +452,7 @@ static int
 set_map_by(struct load *ld, const struct keydef *k, const char *v)
 {
 	static const char custom[] = "custom:";
-	int *field = FIELD(ld, k, int);
+	enum ar_map_by *field = FIELD(ld, k, enum ar_map_by);
 	const char *name;
 	size_t n;
 
@@ -752,7 +752,7 @@ struct sources {
 	int		 file_line[NKEYS];
 	const char	*arg_v[NKEYS];
 	const char	*config_arg;
-	int		 first_pass;	/* enum ar_first_pass */
+	enum ar_first_pass first_pass;
 };
 
 static int
@@ -905,7 +905,8 @@ value_is_secret_key(const char *v)
 static int
 apply_key_file(struct ar_ctx *ctx, struct load *ld, int k, const char *path)
 {
-	int r = AR_ERR_INTERNAL, kind;
+	enum ar_file_kind kind;
+	int r = AR_ERR_INTERNAL;
 	char *buf = NULL;
 	size_t len = 0;
 	mode_t mode = 0;
@@ -986,7 +987,7 @@ check_combination(struct ar_ctx *ctx, struct load *ld, const char *path)
 			return conf_fail(ctx, path, "mode=token needs jwt_key, "
 			    "jwt_key_file, jwks_url or loginrocket_url");
 		break;
-	default:
+	case AR_MODE_AUTO:
 		if (c->api_url == NULL && c->jwt_key == NULL &&
 		    c->jwks_url == NULL)
 			return conf_fail(ctx, path, "nothing to check "
@@ -999,17 +1000,90 @@ check_combination(struct ar_ctx *ctx, struct load *ld, const char *path)
 	return AR_OK;
 }
 
+/* The secrets must come from where nobody else can read them. */
+static int
+check_secret_sources(struct ar_ctx *ctx, const struct sources *src,
+    mode_t mode)
+{
+	const char *key;
+
+	/* A readable secret is as good as published. */
+	if ((src->file_v[K_api_key] != NULL ||
+	    value_is_secret_key(src->file_v[K_jwt_key])) &&
+	    (mode & 044) != 0)
+		return conf_fail(ctx, src->path, "holds a secret and must "
+		    "not be readable by group or others (chmod 600)");
+	/* pam.d files are world-readable by convention. */
+	if (src->arg_v[K_api_key] != NULL ||
+	    value_is_secret_key(src->arg_v[K_jwt_key])) {
+		key = src->arg_v[K_api_key] != NULL ? "api_key" : "jwt_key";
+		return ar_fail(ctx, AR_ERR_CONFIG, "config", "conf: module "
+		    "argument %s: secrets are not accepted as module "
+		    "arguments (use the file or %s_file)", key, key);
+	}
+	return AR_OK;
+}
+
+/* Every key's default, then the file's value, then the argument's. */
+static int
+apply_sources(struct ar_ctx *ctx, struct load *ld, const struct sources *src)
+{
+	const char *v;
+	int k, r;
+
+	for (k = 0; k < NKEYS; k++) {
+		if (!defs[k].setdef)
+			continue;
+		if ((r = apply(ctx, ld, k, pub_keys[k].def, "default",
+		    -1)) != AR_OK)
+			return r;
+	}
+	/*
+	 * The file's value is checked even when an argument overrides it:
+	 * a broken file should not depend on the stack line to be noticed.
+	 */
+	for (k = 0; k < NKEYS; k++) {
+		if ((v = src->file_v[k]) != NULL && (r = apply(ctx, ld, k, v,
+		    src->path, src->file_line[k])) != AR_OK)
+			return r;
+		if ((v = src->arg_v[k]) != NULL && (r = apply(ctx, ld, k, v,
+		    NULL, 0)) != AR_OK)
+			return r;
+	}
+	return AR_OK;
+}
+
+/* A key given in place and as a *_file is refused; else read the file. */
+static int
+apply_key_files(struct ar_ctx *ctx, struct load *ld, const char *path)
+{
+	int r;
+
+	if (ld->c.api_key != NULL && ld->api_key_file != NULL)
+		return conf_fail(ctx, path,
+		    "api_key and api_key_file are mutually exclusive");
+	if (ld->c.jwt_key != NULL && ld->jwt_key_file != NULL)
+		return conf_fail(ctx, path,
+		    "jwt_key and jwt_key_file are mutually exclusive");
+	if (ld->api_key_file != NULL && (r = apply_key_file(ctx, ld,
+	    K_api_key, ld->api_key_file)) != AR_OK)
+		return r;
+	if (ld->jwt_key_file != NULL && (r = apply_key_file(ctx, ld,
+	    K_jwt_key, ld->jwt_key_file)) != AR_OK)
+		return r;
+	return AR_OK;
+}
+
 int
 ar_conf_load(struct ar_ctx *ctx, int argc, const char **argv,
     const char *path_default, struct ar_conf *conf)
 {
-	int r = AR_ERR_INTERNAL, k;
+	int r = AR_ERR_INTERNAL;
 	struct sources src;
 	struct load ld;
 	char *buf = NULL;
 	size_t len = 0;
 	mode_t mode = 0;
-	const char *v;
 
 	memset(conf, 0, sizeof(*conf));
 	memset(&src, 0, sizeof(src));
@@ -1028,66 +1102,12 @@ ar_conf_load(struct ar_ctx *ctx, int argc, const char **argv,
 	if ((r = ar_file_read_mode(ctx, src.path, AR_FILE_PUBLIC, AR_MAX_FILE,
 	    &buf, &len, &mode)) != AR_OK)
 		goto out;
-	if ((r = parse_file(ctx, buf, &src)) != AR_OK)
-		goto out;
-
-	/* A readable secret is as good as published. */
-	if ((src.file_v[K_api_key] != NULL ||
-	    value_is_secret_key(src.file_v[K_jwt_key])) &&
-	    (mode & 044) != 0) {
-		r = conf_fail(ctx, src.path, "holds a secret and must not be "
-		    "readable by group or others (chmod 600)");
-		goto out;
-	}
-	/* pam.d files are world-readable by convention. */
-	if (src.arg_v[K_api_key] != NULL ||
-	    value_is_secret_key(src.arg_v[K_jwt_key])) {
-		r = ar_fail(ctx, AR_ERR_CONFIG, "config", "conf: module "
-		    "argument %s: secrets are not accepted as module "
-		    "arguments (use the file or %s_file)",
-		    src.arg_v[K_api_key] != NULL ? "api_key" : "jwt_key",
-		    src.arg_v[K_api_key] != NULL ? "api_key" : "jwt_key");
-		goto out;
-	}
-
-	for (k = 0; k < NKEYS; k++) {
-		if (!defs[k].setdef)
-			continue;
-		if ((r = apply(ctx, &ld, k, pub_keys[k].def, "default",
-		    -1)) != AR_OK)
-			goto out;
-	}
-	/*
-	 * The file's value is checked even when an argument overrides it:
-	 * a broken file should not depend on the stack line to be noticed.
-	 */
-	for (k = 0; k < NKEYS; k++) {
-		if ((v = src.file_v[k]) != NULL && (r = apply(ctx, &ld, k, v,
-		    src.path, src.file_line[k])) != AR_OK)
-			goto out;
-		if ((v = src.arg_v[k]) != NULL && (r = apply(ctx, &ld, k, v,
-		    NULL, 0)) != AR_OK)
-			goto out;
-	}
-
-	if (ld.c.api_key != NULL && ld.api_key_file != NULL) {
-		r = conf_fail(ctx, src.path,
-		    "api_key and api_key_file are mutually exclusive");
-		goto out;
-	}
-	if (ld.c.jwt_key != NULL && ld.jwt_key_file != NULL) {
-		r = conf_fail(ctx, src.path,
-		    "jwt_key and jwt_key_file are mutually exclusive");
-		goto out;
-	}
-	if (ld.api_key_file != NULL && (r = apply_key_file(ctx, &ld,
-	    K_api_key, ld.api_key_file)) != AR_OK)
-		goto out;
-	if (ld.jwt_key_file != NULL && (r = apply_key_file(ctx, &ld,
-	    K_jwt_key, ld.jwt_key_file)) != AR_OK)
-		goto out;
-
-	if ((r = check_combination(ctx, &ld, src.path)) != AR_OK)
+	/* The values in src point into buf, which lives until the end. */
+	if ((r = parse_file(ctx, buf, &src)) != AR_OK ||
+	    (r = check_secret_sources(ctx, &src, mode)) != AR_OK ||
+	    (r = apply_sources(ctx, &ld, &src)) != AR_OK ||
+	    (r = apply_key_files(ctx, &ld, src.path)) != AR_OK ||
+	    (r = check_combination(ctx, &ld, src.path)) != AR_OK)
 		goto out;
 
 	if (ld.c.debug)

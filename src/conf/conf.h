@@ -53,7 +53,7 @@ struct ar_list {
 
 struct ar_conf {
 	char		*config_path;	/* the file that was read */
-	int		 first_pass;	/* enum ar_first_pass */
+	enum ar_first_pass first_pass;
 
 	char		*api_url;	/* without trailing '/', or NULL */
 	int		 api_version;	/* 1, 2, or 0 without api_url */
@@ -68,8 +68,8 @@ struct ar_conf {
 	char		*loginrocket_url; /* or NULL */
 	char		*issuer;	/* required iss, or NULL */
 
-	int		 mode;		/* enum ar_mode */
-	int		 map_by;	/* enum ar_map_by */
+	enum ar_mode	 mode;
+	enum ar_map_by	 map_by;
 	char		*map_custom;	/* NAME of custom:NAME */
 	char		*user_map_file;	/* or NULL */
 	struct ar_list	 require_permission;

@@ -390,7 +390,7 @@ write_all(int fd, const unsigned char *p, size_t len)
 static int
 replace_file(struct wfile *w, const char *dir, size_t len)
 {
-	char tmp[4096], path[4096];
+	char tmp[4096], path[4096], eb[128];
 	int fd = -1, dfd, r = AR_DIR_SYSTEM;
 
 	if ((size_t)snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir,
@@ -399,20 +399,24 @@ replace_file(struct wfile *w, const char *dir, size_t len)
 	    sizeof(path))
 		return fail(w, AR_DIR_INVALID, "%s: path too long", dir);
 	if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0)
-		return fail(w, AR_DIR_SYSTEM, "%s: %s", tmp, strerror(errno));
+		return fail(w, AR_DIR_SYSTEM, "%s: %s", tmp,
+		    strerror_r(errno, eb, sizeof(eb)));
 	if (fchmod(fd, 0644) != 0 || write_all(fd, w->p, len) != 0 ||
 	    fsync(fd) != 0) {
-		fail(w, AR_DIR_SYSTEM, "%s: %s", tmp, strerror(errno));
+		fail(w, AR_DIR_SYSTEM, "%s: %s", tmp,
+		    strerror_r(errno, eb, sizeof(eb)));
 		goto out;
 	}
 	if (close(fd) != 0) {
 		fd = -1;
-		fail(w, AR_DIR_SYSTEM, "%s: %s", tmp, strerror(errno));
+		fail(w, AR_DIR_SYSTEM, "%s: %s", tmp,
+		    strerror_r(errno, eb, sizeof(eb)));
 		goto out;
 	}
 	fd = -1;
 	if (rename(tmp, path) != 0) {
-		fail(w, AR_DIR_SYSTEM, "%s: %s", path, strerror(errno));
+		fail(w, AR_DIR_SYSTEM, "%s: %s", path,
+		    strerror_r(errno, eb, sizeof(eb)));
 		goto out;
 	}
 	tmp[0] = '\0';		/* renamed: nothing to remove */

@@ -65,23 +65,6 @@ read_all(int fd, size_t max, char **buf, size_t *len)
 	return r;
 }
 
-static int
-write_all(int fd, const char *buf, size_t len)
-{
-	ssize_t n;
-
-	while (len > 0) {
-		n = write(fd, buf, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* Parse a non-negative decimal field; -1 when malformed. */
 static long
 field_num(const struct ar_field *f)
@@ -268,7 +251,7 @@ main(int argc, char **argv)
 		goto out;
 	if (encode_reply(&resp, &out, &outlen) != AR_OK)
 		goto out;
-	if (write_all(STDOUT_FILENO, out, outlen) != 0)
+	if (ar_write_all(STDOUT_FILENO, out, outlen) != 0)
 		goto out;
 	ok = 1;
  out:

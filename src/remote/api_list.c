@@ -178,18 +178,20 @@ ar_api_parse_user_page(struct ar_ctx *ctx, const struct ar_conf *conf,
 	struct ar_user_page p;
 	struct ar_list_user *u;
 	json_t *root = NULL, *coll, *item;
-	size_t i;
+	size_t i, count;
 	int r = AR_ERR_INTERNAL;
 
 	memset(&p, 0, sizeof(p));
 	if ((r = page_open(ctx, body, len, &root, &coll, &p.more)) != AR_OK)
 		goto out;
-	if (json_array_size(coll) > 0 && (p.u = calloc(json_array_size(coll),
-	    sizeof(*p.u))) == NULL) {
+	/* One count for the allocation and the loop: p.u has room for it. */
+	if ((count = json_array_size(coll)) > 0 &&
+	    (p.u = calloc(count, sizeof(*p.u))) == NULL) {
 		r = nomem(ctx);
 		goto out;
 	}
-	json_array_foreach(coll, i, item) {
+	for (i = 0; i < count; i++) {
+		item = json_array_get(coll, i);
 		u = &p.u[p.n];
 		u->created_at = AR_LIST_NO_TIME;
 		u->uid_attr = -1;
@@ -285,7 +287,9 @@ ar_api_parse_memb_page(struct ar_ctx *ctx, const char *body, size_t len,
 		r = nomem(ctx);
 		goto out;
 	}
-	json_array_foreach(coll, i, item) {
+	/* One membership per item of coll, in order (or a failure above). */
+	for (i = 0; i < all.n_memb; i++) {
+		item = json_array_get(coll, i);
 		p.n++;
 		p.m[i].m = all.memb[i];
 		memset(&all.memb[i], 0, sizeof(all.memb[i]));	/* moved */

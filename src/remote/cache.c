@@ -18,6 +18,7 @@
 
 #include "cache.h"
 #include "name.h"
+#include "errtext.h"
 #include "secure.h"
 
 /* A plain file name of letters, digits, '.', '-', '_', not starting '.'. */
@@ -43,10 +44,10 @@ static int
 fail_errno(struct ar_ctx *ctx, int code, const char *what, const char *path,
     int err)
 {
-	char ebuf[128];
+	char ebuf[AR_ERRNO_BUF];
 
 	return ar_fail(ctx, code, "cache", "cache: %s: %s: %s", path, what,
-	    strerror_r(err, ebuf, sizeof(ebuf)));
+	    ar_errno_str(err, ebuf, sizeof(ebuf)));
 }
 
 /*

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "helper_client.h"
+#include "errtext.h"
 #include "proto.h"
 #include "secure.h"
 #include "spawn.h"
@@ -92,99 +93,153 @@ encode_request(const struct ar_conf *conf, const struct ar_http_req *req,
 	return r;
 }
 
+/* The reply as it arrives: a buffer that grows, wiped as it does. */
+struct inbox {
+	char	*buf;
+	size_t	 used;
+	size_t	 cap;
+};
+
+/* Send what the socket takes now; *wr_open drops when the helper stops. */
+static void
+send_some(int sock, const char *req, size_t reqlen, size_t *sent,
+    int *wr_open)
+{
+	ssize_t got;
+
+	/* MSG_NOSIGNAL: a dying helper must not raise SIGPIPE in the host. */
+	got = send(sock, req + *sent, reqlen - *sent, MSG_NOSIGNAL);
+	if (got > 0)
+		*sent += (size_t)got;
+	else if (got < 0 && errno != EINTR && errno != EAGAIN)
+		*wr_open = 0;	/* it stopped reading */
+}
+
 /*
- * Send the request, read the reply until EOF and reap the child, all
- * before the deadline.  On RUN_OK *out holds the raw reply.
+ * Read what the socket holds now into in: 1 to go on, 0 at EOF (or a
+ * read error, which ends the reply the same way), -1 with why set when
+ * the reply cannot be kept (out of memory, too large).
  */
 static int
-exchange(struct ar_ctx *ctx, struct ar_child *child, int sock,
-    const char *req, size_t reqlen, char **out, size_t *outlen, int *status,
-    char *why, size_t whylen)
+recv_some(int sock, struct inbox *in, char *why, size_t whylen)
+{
+	ssize_t got;
+	char *n;
+
+	if (in->used == in->cap) {
+		if ((n = malloc(in->cap * 2)) == NULL) {
+			snprintf(why, whylen, "out of memory");
+			return -1;
+		}
+		memcpy(n, in->buf, in->used);
+		ar_secure_free(in->buf, in->cap);
+		in->buf = n;
+		in->cap *= 2;
+	}
+	got = recv(sock, in->buf + in->used, in->cap - in->used, 0);
+	if (got == 0 || (got < 0 && errno != EINTR && errno != EAGAIN))
+		return 0;
+	if (got > 0 && (in->used += (size_t)got) > AR_PROTO_MAX_SIZE) {
+		snprintf(why, whylen, "reply too large");
+		return -1;
+	}
+	return 1;
+}
+
+/*
+ * Send the request and read the reply until EOF, both before the
+ * deadline: RUN_OK, RUN_TIMEOUT, or RUN_FAILED with why set.
+ */
+static int
+pump(struct ar_ctx *ctx, int sock, const char *req, size_t reqlen,
+    struct inbox *in, char *why, size_t whylen)
 {
 	struct pollfd pfd;
-	size_t sent = 0, used = 0, cap = 65536;
-	char *buf = NULL, *n;
+	size_t sent = 0;
+	char ebuf[AR_ERRNO_BUF];
 	int64_t left;
-	ssize_t got;
-	int r = RUN_FAILED, wr_open = 1, rd_open = 1, w;
+	int wr_open = 1, rd_open = 1;
 
-	*status = -1;
-	if ((buf = malloc(cap)) == NULL) {
-		snprintf(why, whylen, "out of memory");
-		goto kill;
-	}
-	if (fcntl(sock, F_SETFL, fcntl(sock, F_GETFL) | O_NONBLOCK) < 0) {
-		snprintf(why, whylen, "fcntl: %s", strerror(errno));
-		goto kill;
-	}
 	while (rd_open) {
 		if (wr_open && sent == reqlen) {
 			(void)shutdown(sock, SHUT_WR);
 			wr_open = 0;
 		}
-		if ((left = ctx->deadline_ms - ar_monotonic_ms()) <= 0) {
-			r = RUN_TIMEOUT;
-			goto kill;
-		}
+		if ((left = ctx->deadline_ms - ar_monotonic_ms()) <= 0)
+			return RUN_TIMEOUT;
 		pfd.fd = sock;
 		pfd.events = POLLIN | (wr_open ? POLLOUT : 0);
 		pfd.revents = 0;
 		if (poll(&pfd, 1, left > 60000 ? 60000 : (int)left) < 0) {
 			if (errno == EINTR)
 				continue;
-			snprintf(why, whylen, "poll: %s", strerror(errno));
-			goto kill;
+			snprintf(why, whylen, "poll: %s",
+			    ar_errno_str(errno, ebuf, sizeof(ebuf)));
+			return RUN_FAILED;
 		}
-		if (wr_open && (pfd.revents & (POLLOUT | POLLERR | POLLHUP))) {
-			/* MSG_NOSIGNAL: a dying helper must not raise
-			 * SIGPIPE in the host. */
-			got = send(sock, req + sent, reqlen - sent,
-			    MSG_NOSIGNAL);
-			if (got > 0)
-				sent += (size_t)got;
-			else if (got < 0 && errno != EINTR && errno != EAGAIN)
-				wr_open = 0;	/* it stopped reading */
-		}
+		if (wr_open && (pfd.revents & (POLLOUT | POLLERR | POLLHUP)))
+			send_some(sock, req, reqlen, &sent, &wr_open);
 		if (pfd.revents & (POLLIN | POLLERR | POLLHUP)) {
-			if (used == cap) {
-				if ((n = malloc(cap * 2)) == NULL) {
-					snprintf(why, whylen, "out of memory");
-					goto kill;
-				}
-				memcpy(n, buf, used);
-				ar_secure_free(buf, cap);
-				buf = n;
-				cap *= 2;
-			}
-			got = recv(sock, buf + used, cap - used, 0);
-			if (got == 0 || (got < 0 && errno != EINTR &&
-			    errno != EAGAIN))
+			switch (recv_some(sock, in, why, whylen)) {
+			case -1:
+				return RUN_FAILED;
+			case 0:
 				rd_open = 0;
-			else if (got > 0 && (used += (size_t)got) >
-			    AR_PROTO_MAX_SIZE) {
-				snprintf(why, whylen, "reply too large");
-				goto kill;
+				break;
+			default:
+				break;
 			}
 		}
 	}
+	return RUN_OK;
+}
+
+/*
+ * Send the request, read the reply until EOF and reap the child, all
+ * before the deadline.  On RUN_OK *out holds the raw reply; on any other
+ * result the child is killed and reaped.
+ */
+static int
+exchange(struct ar_ctx *ctx, struct ar_child *child, int sock,
+    const char *req, size_t reqlen, char **out, size_t *outlen, int *status,
+    char *why, size_t whylen)
+{
+	struct inbox in = { NULL, 0, 65536 };
+	char ebuf[AR_ERRNO_BUF];
+	int r = RUN_FAILED, w;
+
+	*status = -1;
+	if ((in.buf = malloc(in.cap)) == NULL) {
+		snprintf(why, whylen, "out of memory");
+		goto kill;
+	}
+	if (fcntl(sock, F_SETFL, fcntl(sock, F_GETFL) | O_NONBLOCK) < 0) {
+		snprintf(why, whylen, "fcntl: %s",
+		    ar_errno_str(errno, ebuf, sizeof(ebuf)));
+		goto kill;
+	}
+	if ((r = pump(ctx, sock, req, reqlen, &in, why, whylen)) != RUN_OK)
+		goto kill;
+	r = RUN_FAILED;
 	/* EOF comes as the helper exits; still, bound the wait for it. */
 	if ((w = ar_child_wait(child, ctx->deadline_ms, status)) == 0) {
 		r = RUN_TIMEOUT;
 		goto kill;
 	}
 	if (w < 0) {
-		snprintf(why, whylen, "waitid: %s", strerror(errno));
+		snprintf(why, whylen, "waitid: %s",
+		    ar_errno_str(errno, ebuf, sizeof(ebuf)));
 		goto kill;
 	}
-	*out = buf;
-	*outlen = used;
-	buf = NULL;	/* transferred */
+	*out = in.buf;
+	*outlen = in.used;
+	in.buf = NULL;	/* transferred */
 	r = RUN_OK;
 	goto out;
  kill:
 	ar_child_kill(child, status);
  out:
-	ar_secure_free(buf, cap);
+	ar_secure_free(in.buf, in.cap);
 	return r;
 }
 
@@ -327,7 +382,7 @@ run_helper(struct ar_ctx *ctx, const struct ar_conf *conf,
     size_t reqlen, char **reply, size_t *replylen, int *status)
 {
 	struct ar_child child = { -1, -1 };
-	char *argv[2], why[256];
+	char *argv[2], why[256], ebuf[AR_ERRNO_BUF];
 	int sv[2] = { -1, -1 }, devnull = -1, run, r = AR_ERR_INTERNAL;
 	int64_t left = ctx->deadline_ms - ar_monotonic_ms();
 
@@ -339,7 +394,8 @@ run_helper(struct ar_ctx *ctx, const struct ar_conf *conf,
 	    (devnull = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0) {
 		r = fail_log(ctx, req, errno == ENOMEM || errno == ENOBUFS ?
 		    AR_ERR_NOMEM : AR_ERR_UNAVAIL, "helper_failed",
-		    "helper: cannot set up: %s", strerror(errno));
+		    "helper: cannot set up: %s",
+		    ar_errno_str(errno, ebuf, sizeof(ebuf)));
 		goto out;
 	}
 	if ((r = ar_child_start(prog, sv[1], devnull, argv, &child, why,

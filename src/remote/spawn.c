@@ -26,6 +26,7 @@
 #include <sys/pidfd.h>
 #include <unistd.h>
 
+#include "errtext.h"
 #include "secure.h"
 #include "spawn.h"
 
@@ -35,7 +36,7 @@ int
 ar_prog_open(struct ar_ctx *ctx, const char *path, int *fdp)
 {
 	struct stat st;
-	char ebuf[128];
+	char ebuf[AR_ERRNO_BUF];
 	int fd = -1, hi, r = AR_ERR_INTERNAL;
 
 	if (path == NULL || path[0] != '/') {
@@ -47,13 +48,13 @@ ar_prog_open(struct ar_ctx *ctx, const char *path, int *fdp)
 	if ((fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC)) == -1) {
 		r = ar_fail(ctx, errno == ENOMEM ? AR_ERR_NOMEM : AR_ERR_CONFIG,
 		    "config", "helper: %s: cannot open: %s", path,
-		    strerror_r(errno, ebuf, sizeof(ebuf)));
+		    ar_errno_str(errno, ebuf, sizeof(ebuf)));
 		goto out;
 	}
 	if (fstat(fd, &st) != 0) {
 		r = ar_fail(ctx, AR_ERR_CONFIG, "config",
 		    "helper: %s: cannot stat: %s", path,
-		    strerror_r(errno, ebuf, sizeof(ebuf)));
+		    ar_errno_str(errno, ebuf, sizeof(ebuf)));
 		goto out;
 	}
 	/* O_PATH with O_NOFOLLOW opens a symlink itself: not a file. */
@@ -66,7 +67,7 @@ ar_prog_open(struct ar_ctx *ctx, const char *path, int *fdp)
 		if ((hi = fcntl(fd, F_DUPFD_CLOEXEC, 3)) == -1) {
 			r = ar_fail(ctx, AR_ERR_CONFIG, "config",
 			    "helper: %s: cannot keep open: %s", path,
-			    strerror_r(errno, ebuf, sizeof(ebuf)));
+			    ar_errno_str(errno, ebuf, sizeof(ebuf)));
 			goto out;
 		}
 		close(fd);
@@ -182,7 +183,7 @@ ar_child_start(int prog, int sock, int devnull, char *const argv[],
 	struct rlimit rl;
 	sigset_t all, old;
 	char *envp[1] = { NULL };	/* curl reads SSLKEYLOGFILE, *_proxy */
-	char ebuf[128];
+	char ebuf[AR_ERRNO_BUF];
 	int pidfd = -1, e;
 	long pid;
 
@@ -213,7 +214,7 @@ ar_child_start(int prog, int sock, int devnull, char *const argv[],
 	 * this thread's mask only, never a disposition. */
 	if ((e = pthread_sigmask(SIG_SETMASK, &all, &old)) != 0) {
 		snprintf(why, whylen, "sigmask: %s",
-		    strerror_r(e, ebuf, sizeof(ebuf)));
+		    ar_errno_str(e, ebuf, sizeof(ebuf)));
 		return AR_ERR_UNAVAIL;
 	}
 	pid = syscall(SYS_clone3, &ca, sizeof(ca));
@@ -229,7 +230,7 @@ ar_child_start(int prog, int sock, int devnull, char *const argv[],
 			    "started");
 		else
 			snprintf(why, whylen, "clone3: %s",
-			    strerror_r(e, ebuf, sizeof(ebuf)));
+			    ar_errno_str(e, ebuf, sizeof(ebuf)));
 		return e == ENOMEM ? AR_ERR_NOMEM : AR_ERR_UNAVAIL;
 	}
 	child->pid = (pid_t)pid;

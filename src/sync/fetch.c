@@ -81,7 +81,7 @@ sync_net_close(struct sync_net *net)
 
 /* One GET of path; 429 waited out; on AR_OK a 2xx reply is in *resp. */
 static int
-get(struct sync_net *net, const char *path, int kind,
+get(struct sync_net *net, const char *path, enum ar_api_kind kind,
     struct ar_helper_resp *resp)
 {
 	struct ar_ctx *ctx = net->ctx;
@@ -167,6 +167,8 @@ user_page(struct sync_net *net, const char *body, size_t len, void *arg,
 	size_t cap;
 	int r;
 
+	*n = 0;
+	*more = 0;
 	if ((r = ar_api_parse_user_page(net->ctx, net->conf, body, len, &p)) !=
 	    AR_OK)
 		return r;
@@ -182,7 +184,8 @@ user_page(struct sync_net *net, const char *body, size_t len, void *arg,
 		acc->u = grown;
 		acc->cap = cap;
 	}
-	memcpy(acc->u + acc->n, p.u, p.n * sizeof(*p.u));
+	if (p.n > 0)
+		memcpy(acc->u + acc->n, p.u, p.n * sizeof(*p.u));
 	acc->n += p.n;
 	*n = p.n;
 	*more = p.more;
@@ -201,6 +204,8 @@ memb_page(struct sync_net *net, const char *body, size_t len, void *arg,
 	size_t cap;
 	int r;
 
+	*n = 0;
+	*more = 0;
 	if ((r = ar_api_parse_memb_page(net->ctx, body, len, &p)) != AR_OK)
 		return r;
 	if (acc->n + p.n > acc->cap) {
@@ -215,7 +220,8 @@ memb_page(struct sync_net *net, const char *body, size_t len, void *arg,
 		acc->m = grown;
 		acc->cap = cap;
 	}
-	memcpy(acc->m + acc->n, p.m, p.n * sizeof(*p.m));
+	if (p.n > 0)
+		memcpy(acc->m + acc->n, p.m, p.n * sizeof(*p.m));
 	acc->n += p.n;
 	*n = p.n;
 	*more = p.more;
@@ -350,8 +356,11 @@ attach(struct ar_ctx *ctx, struct sync_users *users, struct memb_acc *acc)
 	struct ar_list_user *u, key;
 	size_t i, j, k;
 
-	qsort(users->u, users->n, sizeof(*users->u), cmp_user);
-	qsort(acc->m, acc->n, sizeof(*acc->m), cmp_memb);
+	/* An empty list may have no array at all: qsort wants one. */
+	if (users->n > 0)
+		qsort(users->u, users->n, sizeof(*users->u), cmp_user);
+	if (acc->n > 0)
+		qsort(acc->m, acc->n, sizeof(*acc->m), cmp_memb);
 	for (i = 0; i < users->n; i++)
 		users->u[i].id.have_memberships = 1;
 	memset(&key, 0, sizeof(key));
@@ -360,8 +369,8 @@ attach(struct ar_ctx *ctx, struct sync_users *users, struct memb_acc *acc)
 		    strcmp(acc->m[j].user_id, acc->m[i].user_id) == 0; j++)
 			;
 		key.id.user_id = acc->m[i].user_id;
-		if ((u = bsearch(&key, users->u, users->n, sizeof(*users->u),
-		    cmp_user)) == NULL)
+		if (users->n == 0 || (u = bsearch(&key, users->u, users->n,
+		    sizeof(*users->u), cmp_user)) == NULL)
 			continue;	/* a user we do not keep */
 		if ((u->id.memb = calloc(j - i, sizeof(*u->id.memb))) == NULL)
 			return nomem(ctx);
@@ -466,6 +475,13 @@ sync_fetch_one(struct sync_net *net, const char *name,
 	}
 	if (r != AR_OK)
 		goto out;
+	/* An empty body, or several objects, is not the user asked for. */
+	if (users.n != 1) {
+		r = ar_fail(net->ctx, AR_ERR_UNAVAIL, "bad_reply",
+		    "api: GET users/%s: %zu users in the reply, not one",
+		    name, users.n);
+		goto out;
+	}
 	if ((r = ar_api_escape_name(net->ctx, users.u[0].id.user_id,
 	    AR_ERR_UNAVAIL, &eid)) != AR_OK)
 		goto out;

@@ -84,7 +84,8 @@ read_ids(struct ar_ctx *ctx, const char *path, int idx,
 		v[n++].id = (uint32_t)id;
 	}
 	ar_secure_free(buf, len);
-	qsort(v, n, sizeof(*v), cmp_named);
+	if (n > 0)	/* no line, no array: qsort wants one */
+		qsort(v, n, sizeof(*v), cmp_named);
 	*out = v;
 	*n_out = n;
 	return AR_OK;

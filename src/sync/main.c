@@ -20,6 +20,7 @@
 #include "ar.h"
 #include "conf.h"
 #include "directory.h"
+#include "errtext.h"
 #include "sync.h"
 
 #define EXIT_FAILED	1
@@ -115,20 +116,25 @@ parse_opts(int argc, char **argv, struct opts *o)
 static int
 lock_dir(struct ar_ctx *ctx, const char *dir, int create, int *fd)
 {
+	char ebuf[AR_ERRNO_BUF];
+
 	if (create && mkdir(dir, 0755) != 0 && errno != EEXIST)
 		return ar_fail(ctx, AR_ERR_INTERNAL, "write_failed",
-		    "sync: mkdir %s: %s", dir, strerror(errno));
+		    "sync: mkdir %s: %s", dir,
+		    ar_errno_str(errno, ebuf, sizeof(ebuf)));
 	if ((*fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
 	    O_NOFOLLOW)) < 0) {
 		if (!create && errno == ENOENT)
 			return AR_OK;	/* dry run of a first sync */
 		return ar_fail(ctx, AR_ERR_INTERNAL, "write_failed",
-		    "sync: %s: %s", dir, strerror(errno));
+		    "sync: %s: %s", dir,
+		    ar_errno_str(errno, ebuf, sizeof(ebuf)));
 	}
 	/* One sync at a time (the timer and an administrator's --user). */
 	if (flock(*fd, LOCK_EX) != 0)
 		return ar_fail(ctx, AR_ERR_INTERNAL, "write_failed",
-		    "sync: lock %s: %s", dir, strerror(errno));
+		    "sync: lock %s: %s", dir,
+		    ar_errno_str(errno, ebuf, sizeof(ebuf)));
 	return AR_OK;
 }
 

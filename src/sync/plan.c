@@ -127,7 +127,8 @@ check_names(struct plan *p)
 	uint32_t luid;
 	size_t i, j;
 
-	qsort(p->c, p->n, sizeof(*p->c), cmp_cand_name);
+	if (p->n > 0)	/* no user, no array: qsort wants one */
+		qsort(p->c, p->n, sizeof(*p->c), cmp_cand_name);
 	for (i = 0; i < p->n; i = j) {
 		for (j = i + 1; j < p->n && p->c[i].name != NULL &&
 		    p->c[j].name != NULL &&
@@ -369,6 +370,8 @@ resolve_groups(struct plan *p)
 	if (gm->n > 0 && (p->rule_gid = calloc(gm->n, sizeof(*p->rule_gid))) ==
 	    NULL)
 		return nomem(p->ctx);
+	/* The directory's groups are made here, from none. */
+	next->n_g = 0;
 	if (gm->n > 0 && (next->g = calloc(gm->n, sizeof(*next->g))) == NULL)
 		return nomem(p->ctx);
 	for (i = 0; i < gm->n; i++) {
@@ -402,9 +405,11 @@ resolve_groups(struct plan *p)
 			    record(next->gids, &next->n_gids, name, gid) != 0)
 				return nomem(p->ctx);
 		}
-		g = &next->g[next->n_g++];
+		/* Only a group with its name counts in n_g. */
+		g = &next->g[next->n_g];
 		if ((g->name = strdup(name)) == NULL)
 			return nomem(p->ctx);
+		next->n_g++;
 		g->gid = gid;
 		p->rule_gid[i] = gid;
 	}
@@ -573,7 +578,7 @@ sync_plan(struct ar_ctx *ctx, const struct sync_plan_in *in,
 {
 	struct plan p;
 	struct cand **order = NULL;
-	size_t i;
+	size_t i, n = in->users->n;
 	int r = AR_ERR_INTERNAL;
 
 	memset(&p, 0, sizeof(p));
@@ -584,25 +589,26 @@ sync_plan(struct ar_ctx *ctx, const struct sync_plan_in *in,
 	p.next = next;
 	if ((r = plan_start(&p)) != AR_OK)
 		goto out;
-	if (in->users->n > 0 && ((p.c = calloc(in->users->n,
-	    sizeof(*p.c))) == NULL || (order = calloc(in->users->n,
-	    sizeof(*order))) == NULL)) {
+	/* n users, n candidates: p.c and order hold n (none when n is 0). */
+	if (n > 0 && ((p.c = calloc(n, sizeof(*p.c))) == NULL ||
+	    (order = calloc(n, sizeof(*order))) == NULL)) {
 		r = nomem(ctx);
 		goto out;
 	}
-	for (p.n = 0; p.n < in->users->n; p.n++) {
+	for (p.n = 0; p.n < n; p.n++) {
 		p.c[p.n].lu = &in->users->u[p.n];
 		if ((r = admit(&p, &p.c[p.n])) != AR_OK)
 			goto out;
 	}
 	check_names(&p);
-	for (i = 0; i < p.n; i++)
+	for (i = 0; i < n; i++)
 		order[i] = &p.c[i];
-	qsort(order, p.n, sizeof(*order), cmp_cand_age);
-	if ((r = assign_uids(&p, order, p.n)) != AR_OK ||
+	if (n > 0)
+		qsort(order, n, sizeof(*order), cmp_cand_age);
+	if ((r = assign_uids(&p, order, n)) != AR_OK ||
 	    (r = resolve_groups(&p)) != AR_OK)
 		goto out;
-	for (i = 0; i < p.n; i++) {
+	for (i = 0; i < n; i++) {
 		if (p.c[i].skip)
 			continue;
 		if ((r = make_entry(&p, &p.c[i], &next->u[next->n_u++])) !=
@@ -614,7 +620,7 @@ sync_plan(struct ar_ctx *ctx, const struct sync_plan_in *in,
 	sync_dir_sort(next);
 	r = AR_OK;
  out:
-	for (i = 0; i < p.n; i++)
+	for (i = 0; p.c != NULL && i < p.n; i++)
 		free(p.c[i].name);
 	free(p.c);
 	free(order);

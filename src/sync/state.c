@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "directory.h"
+#include "errtext.h"
 #include "json.h"
 #include "name.h"
 #include "secure.h"
@@ -104,23 +105,31 @@ cmp_rec(const void *a, const void *b)
 	    ((const struct sync_idrec *)b)->key);
 }
 
+/* qsort, also for an empty list that may have no array at all. */
+static void
+sort(void *base, size_t n, size_t size, int (*cmp)(const void *,
+    const void *))
+{
+	if (n > 0)
+		qsort(base, n, size, cmp);
+}
+
 void
 sync_dir_sort(struct sync_dir *d)
 {
-	qsort(d->u, d->n_u, sizeof(*d->u), cmp_entry);
-	qsort(d->g, d->n_g, sizeof(*d->g), cmp_group);
-	qsort(d->uids, d->n_uids, sizeof(*d->uids), cmp_rec);
-	qsort(d->gids, d->n_gids, sizeof(*d->gids), cmp_rec);
+	sort(d->u, d->n_u, sizeof(*d->u), cmp_entry);
+	sort(d->g, d->n_g, sizeof(*d->g), cmp_group);
+	sort(d->uids, d->n_uids, sizeof(*d->uids), cmp_rec);
+	sort(d->gids, d->n_gids, sizeof(*d->gids), cmp_rec);
 }
 
 const struct sync_idrec *
 sync_idrec_find(const struct sync_idrec *r, size_t n, const char *key)
 {
-	struct sync_idrec k;
+	struct sync_idrec k = { (char *)key, 0 };
 
 	if (n == 0)
 		return NULL;
-	k.key = (char *)key;
 	return bsearch(&k, r, n, sizeof(*r), cmp_rec);
 }
 
@@ -416,11 +425,12 @@ sync_state_prepare(struct ar_ctx *ctx, const char *dir,
     const struct sync_dir *d, char **tmp)
 {
 	json_t *root = NULL;
-	char *text = NULL, *path = NULL;
+	char *text = NULL, *path = NULL, ebuf[AR_ERRNO_BUF];
 	int fd = -1, r = AR_ERR_INTERNAL;
 
 	if ((root = state_json(d)) == NULL ||
-	    (text = json_dumps(root, JSON_INDENT(1))) == NULL || asprintf(&path, "%s/.%s.XXXXXX", dir, AR_DIR_STATE) < 0) {
+	    (text = json_dumps(root, JSON_INDENT(1))) == NULL ||
+	    asprintf(&path, "%s/.%s.XXXXXX", dir, AR_DIR_STATE) < 0) {
 		path = NULL;
 		r = nomem(ctx);
 		goto out;
@@ -428,7 +438,8 @@ sync_state_prepare(struct ar_ctx *ctx, const char *dir,
 	/* mkstemp: O_EXCL, mode 0600 whatever the umask. */
 	if ((fd = mkstemp(path)) < 0) {
 		r = ar_fail(ctx, AR_ERR_INTERNAL, "write_failed",
-		    "sync: %s: %s", path, strerror(errno));
+		    "sync: %s: %s", path,
+		    ar_errno_str(errno, ebuf, sizeof(ebuf)));
 		free(path);
 		path = NULL;
 		goto out;
@@ -437,13 +448,15 @@ sync_state_prepare(struct ar_ctx *ctx, const char *dir,
 	    ar_write_all(fd, text, strlen(text)) != 0 ||
 	    ar_write_all(fd, "\n", 1) != 0 || fsync(fd) != 0) {
 		r = ar_fail(ctx, AR_ERR_INTERNAL, "write_failed",
-		    "sync: %s: %s", path, strerror(errno));
+		    "sync: %s: %s", path,
+		    ar_errno_str(errno, ebuf, sizeof(ebuf)));
 		goto out;
 	}
 	if (close(fd) != 0) {
 		fd = -1;
 		r = ar_fail(ctx, AR_ERR_INTERNAL, "write_failed",
-		    "sync: %s: %s", path, strerror(errno));
+		    "sync: %s: %s", path,
+		    ar_errno_str(errno, ebuf, sizeof(ebuf)));
 		goto out;
 	}
 	fd = -1;
@@ -465,13 +478,14 @@ sync_state_prepare(struct ar_ctx *ctx, const char *dir,
 int
 sync_state_commit(struct ar_ctx *ctx, const char *dir, const char *tmp)
 {
-	char path[4096];
+	char path[4096], ebuf[AR_ERRNO_BUF];
 	int fd;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, AR_DIR_STATE);
 	if (rename(tmp, path) != 0)
 		return ar_fail(ctx, AR_ERR_INTERNAL, "write_failed",
-		    "sync: rename to %s: %s", path, strerror(errno));
+		    "sync: rename to %s: %s", path,
+		    ar_errno_str(errno, ebuf, sizeof(ebuf)));
 	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
 		(void)fsync(fd);
 		close(fd);

@@ -363,6 +363,18 @@ def test_user_option_touches_one_entry(t):
             t.eq(now[k], v, "untouched " + k)
 
 
+def test_user_option_refuses_a_reply_without_one_user(t):
+    conf, m = sync_conf(t)
+    fresh(t, m, generate=2)
+    out = t.tmp / "dir"
+    t.eq(sync(t, conf, out).returncode, 0, "first sync")
+    before = snapshot(out)
+    r = sync(t, conf, out, "--user", "emptybody")
+    t.eq(r.returncode, 1, "a 200 without a user is a failure: " + r.stderr)
+    t.contains(r.stderr, "bad_reply", "named as a bad reply")
+    t.eq(snapshot(out), before, "nothing written")
+
+
 def test_exit_codes_and_usage(t):
     b = t.env.build / "authrocket-sync"
     out = t.tmp / "dir"

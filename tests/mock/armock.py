@@ -97,7 +97,8 @@ BEHAVIOURS = {"status402": 402, "status403": 403, "status429": 429,
               "status500": 500, "hang": "hang", "badjson": "badjson",
               "html": "html", "huge": "huge", "deep": "deep",
               "redirect-http": "redirect-http",
-              "redirect-self": "redirect-self", "escape": "escape"}
+              "redirect-self": "redirect-self", "escape": "escape",
+              "emptybody": "emptybody"}
 
 ESCAPE_TEXT = "Login \x1b[31mfailed\x1b[0m\ninjected: allow user=root"
 
@@ -706,6 +707,8 @@ class Handler(BaseHTTPRequestHandler):
                  (self.server.server_address[1], self.path))])
         elif b == "escape":
             self.send_error_body(401, ESCAPE_TEXT)
+        elif b == "emptybody":
+            self.send_body(200, b"")
         return True
 
     def hang(self):
