@@ -66,10 +66,10 @@ static int
 parse_strict(struct ar_ctx *ctx, const char *json, size_t len,
     const char *reason, const char *what, json_t **out)
 {
-	struct ar_ctx scratch = *ctx;
+	struct ar_ctx scratch;
 	int r;
 
-	ar_ctx_clear_error(&scratch);
+	ar_ctx_try(ctx, &scratch);
 	scratch.debug = 0;	/* the detail is logged once, below */
 	r = ar_json_parse_object(&scratch, json, len, AR_ERR_AUTH, out);
 	if (r == AR_OK)
