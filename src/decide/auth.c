@@ -241,6 +241,123 @@ reply_is_about(const char *asked, const struct ar_identity *id)
 }
 
 /*
+ * The realm asks for a second factor: prompt for the code and complete
+ * the login with it; *login then holds the reply to the code.
+ */
+static int
+second_factor(struct ar_ctx *ctx, const struct ar_conf *conf,
+    const char *name, struct ar_login *login)
+{
+	char *challenge = login->challenge, *code = NULL;
+	int64_t left = ctx->deadline_ms - ar_monotonic_ms();
+	int r = AR_ERR_INTERNAL;
+
+	login->challenge = NULL;
+	ar_login_clear(login);
+	if ((r = answered(ctx, ask(ctx, PROMPT_CODE, &code))) != AR_OK)
+		goto out;
+	/*
+	 * The deadline bounds network work, not the person reading their
+	 * authenticator: the time spent at the prompt does not count
+	 * (sshd's LoginGraceTime bounds that).
+	 */
+	if (ctx->deadline_ms != 0)
+		ctx->deadline_ms = ar_monotonic_ms() + (left > 0 ? left : 0);
+	if (*code == '\0' || strnlen(code, AR_MAX_CODE + 1) > AR_MAX_CODE) {
+		r = ar_fail(ctx, AR_ERR_AUTH, *code == '\0' ?
+		    "empty_input" : "too_large",
+		    "empty or overlong verification code");
+		goto out;
+	}
+	r = answered(ctx, ar_api_authenticate_code(ctx, conf, name,
+	    challenge, code, login));
+	if (r == AR_OK && login->need_code)
+		r = ar_fail(ctx, AR_ERR_UNAVAIL, "bad_reply",
+		    "api: second factor asked for twice");
+ out:
+	ar_secure_free_str(challenge);
+	ar_secure_free_str(code);
+	return r;
+}
+
+/*
+ * The identity a login reply establishes.  Prefer the signed token when
+ * we can verify it: it is the identity AuthRocket vouches for, and the
+ * user object then only adds the account state.  Else the user object.
+ */
+static int
+reply_identity(struct ar_ctx *ctx, const struct ar_conf *conf,
+    struct ar_login *login, struct ar_identity *id)
+{
+	const char *why;
+	int r;
+
+	if (login->token == NULL ||
+	    (conf->jwt_key == NULL && conf->jwks_url == NULL)) {
+		if (!login->have_id)
+			return ar_fail(ctx, AR_ERR_UNAVAIL, "bad_reply",
+			    "api: login reply carries no user");
+		*id = login->id;
+		memset(&login->id, 0, sizeof(login->id));  /* transferred */
+		login->have_id = 0;
+		return AR_OK;
+	}
+	r = verify_token(ctx, conf, login->token, strlen(login->token), id);
+	if (r == AR_ERR_AUTH) {
+		/*
+		 * Our key and the realm disagree: not the user's fault, and
+		 * not a login.  A key the JWKS does not (yet) hold is a
+		 * rotation.
+		 */
+		why = ctx->reason;
+		ar_ctx_clear_error(ctx);
+		return ar_fail(ctx, AR_ERR_UNAVAIL, why != NULL &&
+		    strcmp(why, "unknown_kid") == 0 ? "unknown_kid" :
+		    "bad_reply", "api: returned token does not verify (%s)",
+		    why != NULL ? why : "unknown");
+	}
+	if (r != AR_OK)
+		return r;
+	if (login->have_id && merge_state(id, &login->id) != AR_OK)
+		return ar_fail(ctx, AR_ERR_UNAVAIL, "bad_reply",
+		    "api: token and user object disagree");
+	return AR_OK;
+}
+
+/*
+ * A session reply (v2) names only the user id: fetch the user for the
+ * account state.  The user fetched must be the one the token named.
+ */
+static int
+fetch_state(struct ar_ctx *ctx, const struct ar_conf *conf,
+    struct ar_identity *id)
+{
+	struct ar_identity fresh;
+	int r;
+
+	if (id->have_state || id->user_id == NULL)
+		return AR_OK;
+	memset(&fresh, 0, sizeof(fresh));
+	r = answered(ctx, ar_api_get_user(ctx, conf, id->user_id, &fresh));
+	if (r == AR_OK && (id->username == NULL || (fresh.username != NULL &&
+	    strcmp(id->username, fresh.username) == 0))) {
+		if (id->username == NULL) {
+			ar_identity_clear(id);
+			*id = fresh;
+			return AR_OK;
+		}
+		r = merge_state(id, &fresh);
+		ar_identity_clear(&fresh);
+		return r;
+	}
+	ar_identity_clear(&fresh);
+	if (r == AR_OK || r == AR_ERR_USER_UNKNOWN)
+		r = ar_fail(ctx, AR_ERR_UNAVAIL, "bad_reply",
+		    "api: user lookup after login disagrees");
+	return r;
+}
+
+/*
  * Password path: the API, a second factor when asked (*code_user set),
  * then the identity.
  */
@@ -249,7 +366,7 @@ auth_password(struct ar_ctx *ctx, const struct ar_conf *conf,
     const char *password, struct ar_identity *id, int *code_user)
 {
 	struct ar_login login;
-	char *name = NULL, *code = NULL;
+	char *name = NULL;
 	int r = AR_ERR_INTERNAL;
 
 	memset(&login, 0, sizeof(login));
@@ -271,108 +388,13 @@ auth_password(struct ar_ctx *ctx, const struct ar_conf *conf,
 	if (r != AR_OK)
 		goto out;
 	if (login.need_code) {
-		char *challenge = login.challenge;
-		int64_t left = ctx->deadline_ms - ar_monotonic_ms();
-
 		*code_user = 1;
-		login.challenge = NULL;
-		ar_login_clear(&login);
-		if ((r = answered(ctx, ask(ctx, PROMPT_CODE, &code))) !=
-		    AR_OK) {
-			ar_secure_free_str(challenge);
+		if ((r = second_factor(ctx, conf, name, &login)) != AR_OK)
 			goto out;
-		}
-		/*
-		 * The deadline bounds network work, not the person reading
-		 * their authenticator: the time spent at the prompt does not
-		 * count (sshd's LoginGraceTime bounds that).
-		 */
-		if (ctx->deadline_ms != 0)
-			ctx->deadline_ms = ar_monotonic_ms() +
-			    (left > 0 ? left : 0);
-		if (*code == '\0' || strnlen(code, AR_MAX_CODE + 1) >
-		    AR_MAX_CODE) {
-			ar_secure_free_str(challenge);
-			r = ar_fail(ctx, AR_ERR_AUTH, *code == '\0' ?
-			    "empty_input" : "too_large",
-			    "empty or overlong verification code");
-			goto out;
-		}
-		r = answered(ctx, ar_api_authenticate_code(ctx, conf, name,
-		    challenge, code, &login));
-		ar_secure_free_str(challenge);
-		if (r != AR_OK)
-			goto out;
-		if (login.need_code) {
-			r = ar_fail(ctx, AR_ERR_UNAVAIL, "bad_reply",
-			    "api: second factor asked for twice");
-			goto out;
-		}
 	}
-	/*
-	 * Prefer the signed token when we can verify it: it is the
-	 * identity AuthRocket vouches for.  The user object then only
-	 * adds the account state.
-	 */
-	if (login.token != NULL &&
-	    (conf->jwt_key != NULL || conf->jwks_url != NULL)) {
-		if ((r = verify_token(ctx, conf, login.token,
-		    strlen(login.token), id)) != AR_OK) {
-			if (r == AR_ERR_AUTH) {
-				/* Our key and the realm disagree: not the
-				 * user's fault, and not a login.  A key the
-				 * JWKS does not (yet) hold is a rotation. */
-				const char *why = ctx->reason;
-
-				ar_ctx_clear_error(ctx);
-				r = ar_fail(ctx, AR_ERR_UNAVAIL,
-				    why != NULL && strcmp(why, "unknown_kid") ==
-				    0 ? "unknown_kid" : "bad_reply",
-				    "api: returned token does not verify (%s)",
-				    why != NULL ? why : "unknown");
-			}
-			goto out;
-		}
-		if (login.have_id && merge_state(id, &login.id) != AR_OK) {
-			r = ar_fail(ctx, AR_ERR_UNAVAIL, "bad_reply",
-			    "api: token and user object disagree");
-			goto out;
-		}
-	} else if (login.have_id) {
-		*id = login.id;
-		memset(&login.id, 0, sizeof(login.id));	/* transferred */
-		login.have_id = 0;
-	} else {
-		r = ar_fail(ctx, AR_ERR_UNAVAIL, "bad_reply",
-		    "api: login reply carries no user");
+	if ((r = reply_identity(ctx, conf, &login, id)) != AR_OK ||
+	    (r = fetch_state(ctx, conf, id)) != AR_OK)
 		goto out;
-	}
-	/* A session reply (v2) names only the user id: fetch the user. */
-	if (!id->have_state && id->user_id != NULL) {
-		struct ar_identity fresh;
-
-		memset(&fresh, 0, sizeof(fresh));
-		r = answered(ctx, ar_api_get_user(ctx, conf, id->user_id,
-		    &fresh));
-		if (r == AR_OK && (id->username == NULL ||
-		    (fresh.username != NULL &&
-		    strcmp(id->username, fresh.username) == 0))) {
-			if (id->username == NULL) {
-				ar_identity_clear(id);
-				*id = fresh;
-			} else {
-				r = merge_state(id, &fresh);
-				ar_identity_clear(&fresh);
-			}
-		} else {
-			ar_identity_clear(&fresh);
-			if (r == AR_OK || r == AR_ERR_USER_UNKNOWN)
-				r = ar_fail(ctx, AR_ERR_UNAVAIL, "bad_reply",
-				    "api: user lookup after login disagrees");
-		}
-		if (r != AR_OK)
-			goto out;
-	}
 	if (!reply_is_about(name, id)) {
 		r = ar_fail(ctx, AR_ERR_UNAVAIL, "unexpected_user",
 		    "api: the login reply is about another user than \"%s\"",
@@ -382,7 +404,6 @@ auth_password(struct ar_ctx *ctx, const struct ar_conf *conf,
 	id->source = "password";
 	r = AR_OK;
  out:
-	ar_secure_free_str(code);
 	free(name);
 	ar_login_clear(&login);
 	return r;
