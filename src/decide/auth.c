@@ -530,6 +530,90 @@ check_local(struct ar_ctx *ctx, const struct ar_conf *conf,
 	return AR_OK;
 }
 
+/*
+ * The credential, checked before it is used: not empty, bounded, kept
+ * for the stack when it is a typed password, and only for an account
+ * this module serves.  Local work only; *out is the caller's to wipe,
+ * whatever the result.
+ */
+static int
+take_input(struct ar_ctx *ctx, const struct ar_conf *conf, char **out)
+{
+	char *input = NULL;
+	int prompted = 0, r;
+
+	r = read_input(ctx, conf, &input, &prompted);
+	*out = input;
+	if (r != AR_OK)
+		return r;
+	if (*input == '\0')
+		return ar_fail(ctx, AR_ERR_AUTH, "empty_input", "empty input");
+	/* Bounded everything: nothing this long is a token or a password. */
+	if (strnlen(input, AR_MAX_INPUT + 1) > AR_MAX_INPUT)
+		return ar_fail(ctx, AR_ERR_AUTH, "too_large",
+		    "input longer than %d bytes", AR_MAX_INPUT);
+	if ((r = store_password(ctx, conf, input, prompted)) != AR_OK)
+		return r;
+	return check_local(ctx, conf, input);
+}
+
+/*
+ * Who typed this?  A token is verified offline; a password goes to
+ * AuthRocket (with a second factor when asked), or to the cached
+ * verifier when AuthRocket could not be asked.  *method names the way
+ * taken; *code_user and *online are what the offline store needs.
+ */
+static int
+prove(struct ar_ctx *ctx, const struct ar_conf *conf, const char *input,
+    struct ar_identity *id, const char **method, int *code_user,
+    int *online)
+{
+	size_t off, len;
+	int r;
+
+	trim_span(input, &off, &len);
+	if (conf->mode == AR_MODE_TOKEN ||
+	    (conf->mode == AR_MODE_AUTO &&
+	    (ar_token_looks_like_jwt(input + off, len) ||
+	    conf->api_url == NULL))) {
+		*method = "token";
+		return auth_token(ctx, conf, input + off, len, id);
+	}
+	*method = "password";
+	/* Password mode: a token is never sent to the API. */
+	if (ar_token_looks_like_jwt(input + off, len))
+		return ar_fail(ctx, AR_ERR_AUTH, "token_in_password_mode",
+		    "input looks like a token; not sent to the API");
+	r = auth_password(ctx, conf, input, id, code_user);
+	*online = r == AR_OK;
+	return ar_offline_password(ctx, conf, input, r, id, method);
+}
+
+/*
+ * One outcome line per login: a refusal is logged here; a success is
+ * logged by the account phase, which decides the rest.  Only a person
+ * who has proven who they are is told why they are refused.
+ */
+static void
+log_authenticate(struct ar_ctx *ctx, const struct ar_identity *id, int r,
+    int proven, const char *method)
+{
+	if (id != NULL) {
+		ctx->ar_name = id->username;
+		ctx->ar_session = id->session_id;
+	}
+	if (r != AR_OK && proven)
+		explain(ctx, r);
+	if (r != AR_OK)
+		ar_log_decision(ctx, r, method, id != NULL ? id->user_id :
+		    NULL);
+	else
+		ar_log(ctx, AR_LOG_DEBUG, "authenticated %s by %s; the account "
+		    "phase logs the outcome", id != NULL && id->user_id !=
+		    NULL ? id->user_id : "-", method);
+	ctx->ar_name = ctx->ar_session = NULL;
+}
+
 int
 ar_auth_authenticate(struct ar_ctx *ctx, const struct ar_conf *conf,
     struct ar_identity **out)
@@ -537,8 +621,7 @@ ar_auth_authenticate(struct ar_ctx *ctx, const struct ar_conf *conf,
 	struct ar_identity *id = NULL;
 	const char *method = "-";
 	char *input = NULL, *dir_id = NULL;
-	size_t off, len;
-	int prompted = 0, proven = 0, code_user = 0, online = 0;
+	int proven = 0, code_user = 0, online = 0;
 	int r = AR_ERR_INTERNAL;
 
 	if ((id = calloc(1, sizeof(*id))) == NULL) {
@@ -546,44 +629,14 @@ ar_auth_authenticate(struct ar_ctx *ctx, const struct ar_conf *conf,
 		goto out;
 	}
 	/* The same prompt for everyone, served or not. */
-	if ((r = read_input(ctx, conf, &input, &prompted)) != AR_OK)
-		goto out;
-	if (*input == '\0') {
-		r = ar_fail(ctx, AR_ERR_AUTH, "empty_input", "empty input");
-		goto out;
-	}
-	/* Bounded everything: nothing this long is a token or a password. */
-	if ((len = strnlen(input, AR_MAX_INPUT + 1)) > AR_MAX_INPUT) {
-		r = ar_fail(ctx, AR_ERR_AUTH, "too_large",
-		    "input longer than %d bytes", AR_MAX_INPUT);
-		goto out;
-	}
-	if ((r = store_password(ctx, conf, input, prompted)) != AR_OK ||
-	    (r = check_local(ctx, conf, input)) != AR_OK)
+	if ((r = take_input(ctx, conf, &input)) != AR_OK)
 		goto out;
 	/* Accounts the directory does not serve: nothing is sent. */
 	if ((r = ar_dirpolicy_lookup(ctx, conf, AR_DIRECTORY_DIR, ctx->user,
 	    &dir_id)) != AR_OK)
 		goto out;
-	trim_span(input, &off, &len);
-	if (conf->mode == AR_MODE_TOKEN ||
-	    (conf->mode == AR_MODE_AUTO &&
-	    (ar_token_looks_like_jwt(input + off, len) ||
-	    conf->api_url == NULL))) {
-		method = "token";
-		r = auth_token(ctx, conf, input + off, len, id);
-	} else if (ar_token_looks_like_jwt(input + off, len)) {
-		/* Password mode: a token is never sent to the API. */
-		method = "password";
-		r = ar_fail(ctx, AR_ERR_AUTH, "token_in_password_mode",
-		    "input looks like a token; not sent to the API");
-	} else {
-		method = "password";
-		r = auth_password(ctx, conf, input, id, &code_user);
-		online = r == AR_OK;
-		r = ar_offline_password(ctx, conf, input, r, id, &method);
-	}
-	if (r != AR_OK)
+	if ((r = prove(ctx, conf, input, id, &method, &code_user,
+	    &online)) != AR_OK)
 		goto out;
 	proven = 1;	/* the credential is AuthRocket's word for id */
 	if ((r = need_memberships(ctx, conf, id)) != AR_OK)
@@ -601,24 +654,7 @@ ar_auth_authenticate(struct ar_ctx *ctx, const struct ar_conf *conf,
 		    r);
 	ar_secure_free_str(input);
 	free(dir_id);
-	/*
-	 * One outcome line per login: a refusal is logged here; a success
-	 * is logged by the account phase, which decides the rest.
-	 */
-	if (id != NULL) {
-		ctx->ar_name = id->username;
-		ctx->ar_session = id->session_id;
-	}
-	if (r != AR_OK && proven)
-		explain(ctx, r);
-	if (r != AR_OK)
-		ar_log_decision(ctx, r, method, id != NULL ? id->user_id :
-		    NULL);
-	else
-		ar_log(ctx, AR_LOG_DEBUG, "authenticated %s by %s; the account "
-		    "phase logs the outcome", id->user_id ? id->user_id : "-",
-		    method);
-	ctx->ar_name = ctx->ar_session = NULL;
+	log_authenticate(ctx, id, r, proven, method);
 	if (r == AR_OK) {
 		*out = id;
 		id = NULL;	/* transferred */
