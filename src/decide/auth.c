@@ -764,41 +764,41 @@ account_state(struct ar_ctx *ctx, const struct ar_conf *conf,
 	return AR_OK;
 }
 
-int
-ar_auth_account(struct ar_ctx *ctx, const struct ar_conf *conf,
-    const struct ar_identity *prior)
+/*
+ * Has this module anything to check for the account?  *skip is set
+ * (result AR_OK) when the rest of the stack decides alone: not a
+ * directory account, no API and no login by this module, or a system
+ * account below min_uid.  After a login by this module a PAM_USER that
+ * is not (or no longer) the person's is AR_ERR_DENIED.
+ */
+static int
+account_scope(struct ar_ctx *ctx, const struct ar_conf *conf,
+    const struct ar_identity *prior, char **dir_id, int *skip)
 {
-	struct ar_identity fresh, extra, view;
-	const struct ar_identity *id = prior;
-	const char *method = prior != NULL && prior->source != NULL ?
-	    prior->source : "lookup";
-	const char *from = "-";	/* where the state came from */
-	char *dir_id = NULL;
-	int r = AR_ERR_INTERNAL;
+	int r;
 
-	memset(&fresh, 0, sizeof(fresh));
-	memset(&extra, 0, sizeof(extra));
+	*skip = 0;
 	r = ar_dirpolicy_lookup(ctx, conf, AR_DIRECTORY_DIR, ctx->user,
-	    &dir_id);
+	    dir_id);
 	if (r == AR_ERR_USER_UNKNOWN && prior == NULL) {
 		/* Not a directory account: the rest of the stack decides. */
 		ar_log(ctx, AR_LOG_DEBUG, "account: %s is not in the "
 		    "directory: nothing to check", ctx->user);
 		ar_ctx_clear_error(ctx);
-		return AR_NOTHING;
+		*skip = 1;
+		return AR_OK;
 	}
 	/* This module authenticated someone, and PAM_USER is not theirs. */
 	if (r == AR_ERR_USER_UNKNOWN)
-		r = AR_ERR_DENIED;
+		return AR_ERR_DENIED;
 	if (r != AR_OK)
-		goto out;
+		return r;
 	if (prior == NULL && conf->api_url == NULL) {
 		/* Nothing to check: let the rest of the stack decide. */
-		r = AR_NOTHING;
 		ar_log(ctx, AR_LOG_DEBUG, "account: no api_url and no "
 		    "authentication by this module: nothing to check");
-		free(dir_id);
-		return r;
+		*skip = 1;
+		return AR_OK;
 	}
 	r = ar_policy_served(ctx, conf, ctx->user, NULL);
 	if (r == AR_ERR_AUTH && prior == NULL) {
@@ -809,40 +809,92 @@ ar_auth_account(struct ar_ctx *ctx, const struct ar_conf *conf,
 		 */
 		ar_log(ctx, AR_LOG_DEBUG, "account: %s is below min_uid: "
 		    "nothing to check", ctx->user);
+		*skip = 1;
+		return AR_OK;
+	}
+	if (r != AR_OK)
+		return r == AR_ERR_AUTH ? AR_ERR_DENIED : r;
+	/* PAM_USER may have changed since authentication: map again. */
+	if (prior != NULL && (r = check_mapping(ctx, conf, prior,
+	    AR_ERR_DENIED)) != AR_OK)
+		return r == AR_ERR_AUTH ? AR_ERR_DENIED : r;
+	return AR_OK;
+}
+
+/*
+ * Fresh state into *fresh, and *id pointed at it, unless this handle
+ * just asked AuthRocket; an offline login asks again, and stands (with
+ * *id left at prior) while AuthRocket stays unreachable.
+ */
+static int
+account_refresh(struct ar_ctx *ctx, const struct ar_conf *conf,
+    const struct ar_identity *prior, const char *dir_id,
+    struct ar_identity *fresh, const struct ar_identity **id,
+    const char **method, const char **from)
+{
+	int r;
+
+	if (conf->api_url == NULL || (prior != NULL && prior->have_state &&
+	    !ar_offline_is(prior)))
+		return AR_OK;
+	r = account_state(ctx, conf, prior, dir_id, fresh, from);
+	if (prior == NULL)
+		*method = *from;
+	if (r != AR_OK && ar_offline_is(prior) &&
+	    ar_outage_reason(ctx->reason)) {
+		ar_ctx_clear_error(ctx);
+		ar_identity_clear(fresh);
+		*method = "offline";
+		return AR_OK;
+	}
+	if (r != AR_OK)
+		return r;
+	*id = fresh;
+	return AR_OK;
+}
+
+/*
+ * The outcome line of the whole login, authentication included; the
+ * person has logged in by some method, so a refusal is explained.
+ */
+static void
+log_account(struct ar_ctx *ctx, const struct ar_identity *prior,
+    const struct ar_identity *id, int r, const char *method)
+{
+	if (r != AR_OK)
+		explain(ctx, r);
+	if (id != NULL) {
+		ctx->ar_name = id->username;
+		ctx->ar_session = prior != NULL ? prior->session_id :
+		    id->session_id;
+	}
+	ar_log_decision(ctx, r, method, id != NULL ? id->user_id : NULL);
+	ctx->ar_name = ctx->ar_session = NULL;
+}
+
+int
+ar_auth_account(struct ar_ctx *ctx, const struct ar_conf *conf,
+    const struct ar_identity *prior)
+{
+	struct ar_identity fresh, extra, view;
+	const struct ar_identity *id = prior;
+	const char *method = prior != NULL && prior->source != NULL ?
+	    prior->source : "lookup";
+	const char *from = "-";	/* where the state came from */
+	char *dir_id = NULL;
+	int skip = 0, r = AR_ERR_INTERNAL;
+
+	memset(&fresh, 0, sizeof(fresh));
+	memset(&extra, 0, sizeof(extra));
+	if ((r = account_scope(ctx, conf, prior, &dir_id, &skip)) != AR_OK)
+		goto out;
+	if (skip) {
 		free(dir_id);
 		return AR_NOTHING;
 	}
-	if (r == AR_ERR_AUTH)
-		r = AR_ERR_DENIED;
-	if (r != AR_OK)
+	if ((r = account_refresh(ctx, conf, prior, dir_id, &fresh, &id,
+	    &method, &from)) != AR_OK)
 		goto out;
-	/* PAM_USER may have changed since authentication: map again. */
-	if (prior != NULL && (r = check_mapping(ctx, conf, prior,
-	    AR_ERR_DENIED)) != AR_OK) {
-		if (r == AR_ERR_AUTH)
-			r = AR_ERR_DENIED;
-		goto out;
-	}
-	/*
-	 * Fresh state unless this handle just asked AuthRocket; an offline
-	 * login asks again, and stands while AuthRocket stays unreachable.
-	 */
-	if (conf->api_url != NULL && (prior == NULL || !prior->have_state ||
-	    ar_offline_is(prior))) {
-		r = account_state(ctx, conf, prior, dir_id, &fresh, &from);
-		if (prior == NULL)
-			method = from;
-		if (r != AR_OK && ar_offline_is(prior) &&
-		    ar_outage_reason(ctx->reason)) {
-			ar_ctx_clear_error(ctx);
-			ar_identity_clear(&fresh);
-			method = "offline";
-		} else if (r != AR_OK) {
-			goto out;
-		} else {
-			id = &fresh;
-		}
-	}
 	if ((r = ar_dirpolicy_match(ctx, dir_id, id, AR_ERR_DENIED)) != AR_OK)
 		goto out;
 	if (id == prior && prior != NULL) {
@@ -856,17 +908,7 @@ ar_auth_account(struct ar_ctx *ctx, const struct ar_conf *conf,
 	r = AR_OK;
  out:
 	ar_offline_after_account(ctx, conf, from, r);
-	/* The person has logged in by some method: tell them why not. */
-	if (r != AR_OK)
-		explain(ctx, r);
-	/* The outcome of the whole login, authentication included. */
-	if (id != NULL) {
-		ctx->ar_name = id->username;
-		ctx->ar_session = prior != NULL ? prior->session_id :
-		    id->session_id;
-	}
-	ar_log_decision(ctx, r, method, id != NULL ? id->user_id : NULL);
-	ctx->ar_name = ctx->ar_session = NULL;
+	log_account(ctx, prior, id, r, method);
 	ar_identity_clear(&fresh);
 	ar_identity_clear(&extra);
 	free(dir_id);
