@@ -152,6 +152,24 @@ int	ar_fail(struct ar_ctx *ctx, int code, const char *reason,
 /* Forget a recorded failure (used when a fallback path is taken). */
 void	ar_ctx_clear_error(struct ar_ctx *ctx);
 
+/*
+ * Trials: a step whose failure must not (or not yet) count for the login
+ * runs on a scratch context.  ar_ctx_try() makes *scratch a copy of ctx
+ * (same user, clock, log sink, deadline) with no failure recorded; ctx is
+ * not changed.  Afterwards the caller reads scratch->reason and
+ * scratch->detail, or takes the failure over with ar_ctx_adopt().
+ */
+void	ar_ctx_try(const struct ar_ctx *ctx, struct ar_ctx *scratch);
+
+/*
+ * Take over the failure of a trial that returned r: when r is a failure
+ * and ctx has recorded none yet, ctx records r with the trial's reason
+ * and detail (copied as they are: the detail is escaped already); a trial
+ * that failed without recording anything is recorded under "internal".
+ * Nothing is logged (the trial logged its detail).  Returns r.
+ */
+int	ar_ctx_adopt(struct ar_ctx *ctx, const struct ar_ctx *scratch, int r);
+
 /* Log one formatted line through the sink; AR_LOG_DEBUG only if debug. */
 void	ar_log(struct ar_ctx *ctx, int prio, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));

@@ -44,6 +44,29 @@ ar_ctx_clear_error(struct ar_ctx *ctx)
 	ctx->detail[0] = '\0';
 }
 
+void
+ar_ctx_try(const struct ar_ctx *ctx, struct ar_ctx *scratch)
+{
+	*scratch = *ctx;
+	ar_ctx_clear_error(scratch);
+}
+
+int
+ar_ctx_adopt(struct ar_ctx *ctx, const struct ar_ctx *scratch, int r)
+{
+	if (r == AR_OK || ctx->err != AR_OK)
+		return r;
+	ctx->err = r;
+	if (scratch->err == AR_OK || scratch->reason == NULL) {
+		ctx->reason = "internal";
+		ctx->detail[0] = '\0';
+		return r;
+	}
+	ctx->reason = scratch->reason;
+	memcpy(ctx->detail, scratch->detail, sizeof(ctx->detail));
+	return r;
+}
+
 /*
  * Escape into dst: printable ASCII stays, except backslash and the bytes
  * in extra; everything else becomes \xHH.

@@ -241,6 +241,123 @@ reply_is_about(const char *asked, const struct ar_identity *id)
 }
 
 /*
+ * The realm asks for a second factor: prompt for the code and complete
+ * the login with it; *login then holds the reply to the code.
+ */
+static int
+second_factor(struct ar_ctx *ctx, const struct ar_conf *conf,
+    const char *name, struct ar_login *login)
+{
+	char *challenge = login->challenge, *code = NULL;
+	int64_t left = ctx->deadline_ms - ar_monotonic_ms();
+	int r = AR_ERR_INTERNAL;
+
+	login->challenge = NULL;
+	ar_login_clear(login);
+	if ((r = answered(ctx, ask(ctx, PROMPT_CODE, &code))) != AR_OK)
+		goto out;
+	/*
+	 * The deadline bounds network work, not the person reading their
+	 * authenticator: the time spent at the prompt does not count
+	 * (sshd's LoginGraceTime bounds that).
+	 */
+	if (ctx->deadline_ms != 0)
+		ctx->deadline_ms = ar_monotonic_ms() + (left > 0 ? left : 0);
+	if (*code == '\0' || strnlen(code, AR_MAX_CODE + 1) > AR_MAX_CODE) {
+		r = ar_fail(ctx, AR_ERR_AUTH, *code == '\0' ?
+		    "empty_input" : "too_large",
+		    "empty or overlong verification code");
+		goto out;
+	}
+	r = answered(ctx, ar_api_authenticate_code(ctx, conf, name,
+	    challenge, code, login));
+	if (r == AR_OK && login->need_code)
+		r = ar_fail(ctx, AR_ERR_UNAVAIL, "bad_reply",
+		    "api: second factor asked for twice");
+ out:
+	ar_secure_free_str(challenge);
+	ar_secure_free_str(code);
+	return r;
+}
+
+/*
+ * The identity a login reply establishes.  Prefer the signed token when
+ * we can verify it: it is the identity AuthRocket vouches for, and the
+ * user object then only adds the account state.  Else the user object.
+ */
+static int
+reply_identity(struct ar_ctx *ctx, const struct ar_conf *conf,
+    struct ar_login *login, struct ar_identity *id)
+{
+	const char *why;
+	int r;
+
+	if (login->token == NULL ||
+	    (conf->jwt_key == NULL && conf->jwks_url == NULL)) {
+		if (!login->have_id)
+			return ar_fail(ctx, AR_ERR_UNAVAIL, "bad_reply",
+			    "api: login reply carries no user");
+		*id = login->id;
+		memset(&login->id, 0, sizeof(login->id));  /* transferred */
+		login->have_id = 0;
+		return AR_OK;
+	}
+	r = verify_token(ctx, conf, login->token, strlen(login->token), id);
+	if (r == AR_ERR_AUTH) {
+		/*
+		 * Our key and the realm disagree: not the user's fault, and
+		 * not a login.  A key the JWKS does not (yet) hold is a
+		 * rotation.
+		 */
+		why = ctx->reason;
+		ar_ctx_clear_error(ctx);
+		return ar_fail(ctx, AR_ERR_UNAVAIL, why != NULL &&
+		    strcmp(why, "unknown_kid") == 0 ? "unknown_kid" :
+		    "bad_reply", "api: returned token does not verify (%s)",
+		    why != NULL ? why : "unknown");
+	}
+	if (r != AR_OK)
+		return r;
+	if (login->have_id && merge_state(id, &login->id) != AR_OK)
+		return ar_fail(ctx, AR_ERR_UNAVAIL, "bad_reply",
+		    "api: token and user object disagree");
+	return AR_OK;
+}
+
+/*
+ * A session reply (v2) names only the user id: fetch the user for the
+ * account state.  The user fetched must be the one the token named.
+ */
+static int
+fetch_state(struct ar_ctx *ctx, const struct ar_conf *conf,
+    struct ar_identity *id)
+{
+	struct ar_identity fresh;
+	int r;
+
+	if (id->have_state || id->user_id == NULL)
+		return AR_OK;
+	memset(&fresh, 0, sizeof(fresh));
+	r = answered(ctx, ar_api_get_user(ctx, conf, id->user_id, &fresh));
+	if (r == AR_OK && (id->username == NULL || (fresh.username != NULL &&
+	    strcmp(id->username, fresh.username) == 0))) {
+		if (id->username == NULL) {
+			ar_identity_clear(id);
+			*id = fresh;
+			return AR_OK;
+		}
+		r = merge_state(id, &fresh);
+		ar_identity_clear(&fresh);
+		return r;
+	}
+	ar_identity_clear(&fresh);
+	if (r == AR_OK || r == AR_ERR_USER_UNKNOWN)
+		r = ar_fail(ctx, AR_ERR_UNAVAIL, "bad_reply",
+		    "api: user lookup after login disagrees");
+	return r;
+}
+
+/*
  * Password path: the API, a second factor when asked (*code_user set),
  * then the identity.
  */
@@ -249,7 +366,7 @@ auth_password(struct ar_ctx *ctx, const struct ar_conf *conf,
     const char *password, struct ar_identity *id, int *code_user)
 {
 	struct ar_login login;
-	char *name = NULL, *code = NULL;
+	char *name = NULL;
 	int r = AR_ERR_INTERNAL;
 
 	memset(&login, 0, sizeof(login));
@@ -271,108 +388,13 @@ auth_password(struct ar_ctx *ctx, const struct ar_conf *conf,
 	if (r != AR_OK)
 		goto out;
 	if (login.need_code) {
-		char *challenge = login.challenge;
-		int64_t left = ctx->deadline_ms - ar_monotonic_ms();
-
 		*code_user = 1;
-		login.challenge = NULL;
-		ar_login_clear(&login);
-		if ((r = answered(ctx, ask(ctx, PROMPT_CODE, &code))) !=
-		    AR_OK) {
-			ar_secure_free_str(challenge);
+		if ((r = second_factor(ctx, conf, name, &login)) != AR_OK)
 			goto out;
-		}
-		/*
-		 * The deadline bounds network work, not the person reading
-		 * their authenticator: the time spent at the prompt does not
-		 * count (sshd's LoginGraceTime bounds that).
-		 */
-		if (ctx->deadline_ms != 0)
-			ctx->deadline_ms = ar_monotonic_ms() +
-			    (left > 0 ? left : 0);
-		if (*code == '\0' || strnlen(code, AR_MAX_CODE + 1) >
-		    AR_MAX_CODE) {
-			ar_secure_free_str(challenge);
-			r = ar_fail(ctx, AR_ERR_AUTH, *code == '\0' ?
-			    "empty_input" : "too_large",
-			    "empty or overlong verification code");
-			goto out;
-		}
-		r = answered(ctx, ar_api_authenticate_code(ctx, conf, name,
-		    challenge, code, &login));
-		ar_secure_free_str(challenge);
-		if (r != AR_OK)
-			goto out;
-		if (login.need_code) {
-			r = ar_fail(ctx, AR_ERR_UNAVAIL, "bad_reply",
-			    "api: second factor asked for twice");
-			goto out;
-		}
 	}
-	/*
-	 * Prefer the signed token when we can verify it: it is the
-	 * identity AuthRocket vouches for.  The user object then only
-	 * adds the account state.
-	 */
-	if (login.token != NULL &&
-	    (conf->jwt_key != NULL || conf->jwks_url != NULL)) {
-		if ((r = verify_token(ctx, conf, login.token,
-		    strlen(login.token), id)) != AR_OK) {
-			if (r == AR_ERR_AUTH) {
-				/* Our key and the realm disagree: not the
-				 * user's fault, and not a login.  A key the
-				 * JWKS does not (yet) hold is a rotation. */
-				const char *why = ctx->reason;
-
-				ar_ctx_clear_error(ctx);
-				r = ar_fail(ctx, AR_ERR_UNAVAIL,
-				    why != NULL && strcmp(why, "unknown_kid") ==
-				    0 ? "unknown_kid" : "bad_reply",
-				    "api: returned token does not verify (%s)",
-				    why != NULL ? why : "unknown");
-			}
-			goto out;
-		}
-		if (login.have_id && merge_state(id, &login.id) != AR_OK) {
-			r = ar_fail(ctx, AR_ERR_UNAVAIL, "bad_reply",
-			    "api: token and user object disagree");
-			goto out;
-		}
-	} else if (login.have_id) {
-		*id = login.id;
-		memset(&login.id, 0, sizeof(login.id));	/* transferred */
-		login.have_id = 0;
-	} else {
-		r = ar_fail(ctx, AR_ERR_UNAVAIL, "bad_reply",
-		    "api: login reply carries no user");
+	if ((r = reply_identity(ctx, conf, &login, id)) != AR_OK ||
+	    (r = fetch_state(ctx, conf, id)) != AR_OK)
 		goto out;
-	}
-	/* A session reply (v2) names only the user id: fetch the user. */
-	if (!id->have_state && id->user_id != NULL) {
-		struct ar_identity fresh;
-
-		memset(&fresh, 0, sizeof(fresh));
-		r = answered(ctx, ar_api_get_user(ctx, conf, id->user_id,
-		    &fresh));
-		if (r == AR_OK && (id->username == NULL ||
-		    (fresh.username != NULL &&
-		    strcmp(id->username, fresh.username) == 0))) {
-			if (id->username == NULL) {
-				ar_identity_clear(id);
-				*id = fresh;
-			} else {
-				r = merge_state(id, &fresh);
-				ar_identity_clear(&fresh);
-			}
-		} else {
-			ar_identity_clear(&fresh);
-			if (r == AR_OK || r == AR_ERR_USER_UNKNOWN)
-				r = ar_fail(ctx, AR_ERR_UNAVAIL, "bad_reply",
-				    "api: user lookup after login disagrees");
-		}
-		if (r != AR_OK)
-			goto out;
-	}
 	if (!reply_is_about(name, id)) {
 		r = ar_fail(ctx, AR_ERR_UNAVAIL, "unexpected_user",
 		    "api: the login reply is about another user than \"%s\"",
@@ -382,7 +404,6 @@ auth_password(struct ar_ctx *ctx, const struct ar_conf *conf,
 	id->source = "password";
 	r = AR_OK;
  out:
-	ar_secure_free_str(code);
 	free(name);
 	ar_login_clear(&login);
 	return r;
@@ -509,6 +530,90 @@ check_local(struct ar_ctx *ctx, const struct ar_conf *conf,
 	return AR_OK;
 }
 
+/*
+ * The credential, checked before it is used: not empty, bounded, kept
+ * for the stack when it is a typed password, and only for an account
+ * this module serves.  Local work only; *out is the caller's to wipe,
+ * whatever the result.
+ */
+static int
+take_input(struct ar_ctx *ctx, const struct ar_conf *conf, char **out)
+{
+	char *input = NULL;
+	int prompted = 0, r;
+
+	r = read_input(ctx, conf, &input, &prompted);
+	*out = input;
+	if (r != AR_OK)
+		return r;
+	if (*input == '\0')
+		return ar_fail(ctx, AR_ERR_AUTH, "empty_input", "empty input");
+	/* Bounded everything: nothing this long is a token or a password. */
+	if (strnlen(input, AR_MAX_INPUT + 1) > AR_MAX_INPUT)
+		return ar_fail(ctx, AR_ERR_AUTH, "too_large",
+		    "input longer than %d bytes", AR_MAX_INPUT);
+	if ((r = store_password(ctx, conf, input, prompted)) != AR_OK)
+		return r;
+	return check_local(ctx, conf, input);
+}
+
+/*
+ * Who typed this?  A token is verified offline; a password goes to
+ * AuthRocket (with a second factor when asked), or to the cached
+ * verifier when AuthRocket could not be asked.  *method names the way
+ * taken; *code_user and *online are what the offline store needs.
+ */
+static int
+prove(struct ar_ctx *ctx, const struct ar_conf *conf, const char *input,
+    struct ar_identity *id, const char **method, int *code_user,
+    int *online)
+{
+	size_t off, len;
+	int r;
+
+	trim_span(input, &off, &len);
+	if (conf->mode == AR_MODE_TOKEN ||
+	    (conf->mode == AR_MODE_AUTO &&
+	    (ar_token_looks_like_jwt(input + off, len) ||
+	    conf->api_url == NULL))) {
+		*method = "token";
+		return auth_token(ctx, conf, input + off, len, id);
+	}
+	*method = "password";
+	/* Password mode: a token is never sent to the API. */
+	if (ar_token_looks_like_jwt(input + off, len))
+		return ar_fail(ctx, AR_ERR_AUTH, "token_in_password_mode",
+		    "input looks like a token; not sent to the API");
+	r = auth_password(ctx, conf, input, id, code_user);
+	*online = r == AR_OK;
+	return ar_offline_password(ctx, conf, input, r, id, method);
+}
+
+/*
+ * One outcome line per login: a refusal is logged here; a success is
+ * logged by the account phase, which decides the rest.  Only a person
+ * who has proven who they are is told why they are refused.
+ */
+static void
+log_authenticate(struct ar_ctx *ctx, const struct ar_identity *id, int r,
+    int proven, const char *method)
+{
+	if (id != NULL) {
+		ctx->ar_name = id->username;
+		ctx->ar_session = id->session_id;
+	}
+	if (r != AR_OK && proven)
+		explain(ctx, r);
+	if (r != AR_OK)
+		ar_log_decision(ctx, r, method, id != NULL ? id->user_id :
+		    NULL);
+	else
+		ar_log(ctx, AR_LOG_DEBUG, "authenticated %s by %s; the account "
+		    "phase logs the outcome", id != NULL && id->user_id !=
+		    NULL ? id->user_id : "-", method);
+	ctx->ar_name = ctx->ar_session = NULL;
+}
+
 int
 ar_auth_authenticate(struct ar_ctx *ctx, const struct ar_conf *conf,
     struct ar_identity **out)
@@ -516,8 +621,7 @@ ar_auth_authenticate(struct ar_ctx *ctx, const struct ar_conf *conf,
 	struct ar_identity *id = NULL;
 	const char *method = "-";
 	char *input = NULL, *dir_id = NULL;
-	size_t off, len;
-	int prompted = 0, proven = 0, code_user = 0, online = 0;
+	int proven = 0, code_user = 0, online = 0;
 	int r = AR_ERR_INTERNAL;
 
 	if ((id = calloc(1, sizeof(*id))) == NULL) {
@@ -525,44 +629,14 @@ ar_auth_authenticate(struct ar_ctx *ctx, const struct ar_conf *conf,
 		goto out;
 	}
 	/* The same prompt for everyone, served or not. */
-	if ((r = read_input(ctx, conf, &input, &prompted)) != AR_OK)
-		goto out;
-	if (*input == '\0') {
-		r = ar_fail(ctx, AR_ERR_AUTH, "empty_input", "empty input");
-		goto out;
-	}
-	/* Bounded everything: nothing this long is a token or a password. */
-	if ((len = strnlen(input, AR_MAX_INPUT + 1)) > AR_MAX_INPUT) {
-		r = ar_fail(ctx, AR_ERR_AUTH, "too_large",
-		    "input longer than %d bytes", AR_MAX_INPUT);
-		goto out;
-	}
-	if ((r = store_password(ctx, conf, input, prompted)) != AR_OK ||
-	    (r = check_local(ctx, conf, input)) != AR_OK)
+	if ((r = take_input(ctx, conf, &input)) != AR_OK)
 		goto out;
 	/* Accounts the directory does not serve: nothing is sent. */
 	if ((r = ar_dirpolicy_lookup(ctx, conf, AR_DIRECTORY_DIR, ctx->user,
 	    &dir_id)) != AR_OK)
 		goto out;
-	trim_span(input, &off, &len);
-	if (conf->mode == AR_MODE_TOKEN ||
-	    (conf->mode == AR_MODE_AUTO &&
-	    (ar_token_looks_like_jwt(input + off, len) ||
-	    conf->api_url == NULL))) {
-		method = "token";
-		r = auth_token(ctx, conf, input + off, len, id);
-	} else if (ar_token_looks_like_jwt(input + off, len)) {
-		/* Password mode: a token is never sent to the API. */
-		method = "password";
-		r = ar_fail(ctx, AR_ERR_AUTH, "token_in_password_mode",
-		    "input looks like a token; not sent to the API");
-	} else {
-		method = "password";
-		r = auth_password(ctx, conf, input, id, &code_user);
-		online = r == AR_OK;
-		r = ar_offline_password(ctx, conf, input, r, id, &method);
-	}
-	if (r != AR_OK)
+	if ((r = prove(ctx, conf, input, id, &method, &code_user,
+	    &online)) != AR_OK)
 		goto out;
 	proven = 1;	/* the credential is AuthRocket's word for id */
 	if ((r = need_memberships(ctx, conf, id)) != AR_OK)
@@ -580,24 +654,7 @@ ar_auth_authenticate(struct ar_ctx *ctx, const struct ar_conf *conf,
 		    r);
 	ar_secure_free_str(input);
 	free(dir_id);
-	/*
-	 * One outcome line per login: a refusal is logged here; a success
-	 * is logged by the account phase, which decides the rest.
-	 */
-	if (id != NULL) {
-		ctx->ar_name = id->username;
-		ctx->ar_session = id->session_id;
-	}
-	if (r != AR_OK && proven)
-		explain(ctx, r);
-	if (r != AR_OK)
-		ar_log_decision(ctx, r, method, id != NULL ? id->user_id :
-		    NULL);
-	else
-		ar_log(ctx, AR_LOG_DEBUG, "authenticated %s by %s; the account "
-		    "phase logs the outcome", id->user_id ? id->user_id : "-",
-		    method);
-	ctx->ar_name = ctx->ar_session = NULL;
+	log_authenticate(ctx, id, r, proven, method);
 	if (r == AR_OK) {
 		*out = id;
 		id = NULL;	/* transferred */
@@ -707,41 +764,41 @@ account_state(struct ar_ctx *ctx, const struct ar_conf *conf,
 	return AR_OK;
 }
 
-int
-ar_auth_account(struct ar_ctx *ctx, const struct ar_conf *conf,
-    const struct ar_identity *prior)
+/*
+ * Has this module anything to check for the account?  *skip is set
+ * (result AR_OK) when the rest of the stack decides alone: not a
+ * directory account, no API and no login by this module, or a system
+ * account below min_uid.  After a login by this module a PAM_USER that
+ * is not (or no longer) the person's is AR_ERR_DENIED.
+ */
+static int
+account_scope(struct ar_ctx *ctx, const struct ar_conf *conf,
+    const struct ar_identity *prior, char **dir_id, int *skip)
 {
-	struct ar_identity fresh, extra, view;
-	const struct ar_identity *id = prior;
-	const char *method = prior != NULL && prior->source != NULL ?
-	    prior->source : "lookup";
-	const char *from = "-";	/* where the state came from */
-	char *dir_id = NULL;
-	int r = AR_ERR_INTERNAL;
+	int r;
 
-	memset(&fresh, 0, sizeof(fresh));
-	memset(&extra, 0, sizeof(extra));
+	*skip = 0;
 	r = ar_dirpolicy_lookup(ctx, conf, AR_DIRECTORY_DIR, ctx->user,
-	    &dir_id);
+	    dir_id);
 	if (r == AR_ERR_USER_UNKNOWN && prior == NULL) {
 		/* Not a directory account: the rest of the stack decides. */
 		ar_log(ctx, AR_LOG_DEBUG, "account: %s is not in the "
 		    "directory: nothing to check", ctx->user);
 		ar_ctx_clear_error(ctx);
-		return AR_NOTHING;
+		*skip = 1;
+		return AR_OK;
 	}
 	/* This module authenticated someone, and PAM_USER is not theirs. */
 	if (r == AR_ERR_USER_UNKNOWN)
-		r = AR_ERR_DENIED;
+		return AR_ERR_DENIED;
 	if (r != AR_OK)
-		goto out;
+		return r;
 	if (prior == NULL && conf->api_url == NULL) {
 		/* Nothing to check: let the rest of the stack decide. */
-		r = AR_NOTHING;
 		ar_log(ctx, AR_LOG_DEBUG, "account: no api_url and no "
 		    "authentication by this module: nothing to check");
-		free(dir_id);
-		return r;
+		*skip = 1;
+		return AR_OK;
 	}
 	r = ar_policy_served(ctx, conf, ctx->user, NULL);
 	if (r == AR_ERR_AUTH && prior == NULL) {
@@ -752,40 +809,92 @@ ar_auth_account(struct ar_ctx *ctx, const struct ar_conf *conf,
 		 */
 		ar_log(ctx, AR_LOG_DEBUG, "account: %s is below min_uid: "
 		    "nothing to check", ctx->user);
+		*skip = 1;
+		return AR_OK;
+	}
+	if (r != AR_OK)
+		return r == AR_ERR_AUTH ? AR_ERR_DENIED : r;
+	/* PAM_USER may have changed since authentication: map again. */
+	if (prior != NULL && (r = check_mapping(ctx, conf, prior,
+	    AR_ERR_DENIED)) != AR_OK)
+		return r == AR_ERR_AUTH ? AR_ERR_DENIED : r;
+	return AR_OK;
+}
+
+/*
+ * Fresh state into *fresh, and *id pointed at it, unless this handle
+ * just asked AuthRocket; an offline login asks again, and stands (with
+ * *id left at prior) while AuthRocket stays unreachable.
+ */
+static int
+account_refresh(struct ar_ctx *ctx, const struct ar_conf *conf,
+    const struct ar_identity *prior, const char *dir_id,
+    struct ar_identity *fresh, const struct ar_identity **id,
+    const char **method, const char **from)
+{
+	int r;
+
+	if (conf->api_url == NULL || (prior != NULL && prior->have_state &&
+	    !ar_offline_is(prior)))
+		return AR_OK;
+	r = account_state(ctx, conf, prior, dir_id, fresh, from);
+	if (prior == NULL)
+		*method = *from;
+	if (r != AR_OK && ar_offline_is(prior) &&
+	    ar_outage_reason(ctx->reason)) {
+		ar_ctx_clear_error(ctx);
+		ar_identity_clear(fresh);
+		*method = "offline";
+		return AR_OK;
+	}
+	if (r != AR_OK)
+		return r;
+	*id = fresh;
+	return AR_OK;
+}
+
+/*
+ * The outcome line of the whole login, authentication included; the
+ * person has logged in by some method, so a refusal is explained.
+ */
+static void
+log_account(struct ar_ctx *ctx, const struct ar_identity *prior,
+    const struct ar_identity *id, int r, const char *method)
+{
+	if (r != AR_OK)
+		explain(ctx, r);
+	if (id != NULL) {
+		ctx->ar_name = id->username;
+		ctx->ar_session = prior != NULL ? prior->session_id :
+		    id->session_id;
+	}
+	ar_log_decision(ctx, r, method, id != NULL ? id->user_id : NULL);
+	ctx->ar_name = ctx->ar_session = NULL;
+}
+
+int
+ar_auth_account(struct ar_ctx *ctx, const struct ar_conf *conf,
+    const struct ar_identity *prior)
+{
+	struct ar_identity fresh, extra, view;
+	const struct ar_identity *id = prior;
+	const char *method = prior != NULL && prior->source != NULL ?
+	    prior->source : "lookup";
+	const char *from = "-";	/* where the state came from */
+	char *dir_id = NULL;
+	int skip = 0, r = AR_ERR_INTERNAL;
+
+	memset(&fresh, 0, sizeof(fresh));
+	memset(&extra, 0, sizeof(extra));
+	if ((r = account_scope(ctx, conf, prior, &dir_id, &skip)) != AR_OK)
+		goto out;
+	if (skip) {
 		free(dir_id);
 		return AR_NOTHING;
 	}
-	if (r == AR_ERR_AUTH)
-		r = AR_ERR_DENIED;
-	if (r != AR_OK)
+	if ((r = account_refresh(ctx, conf, prior, dir_id, &fresh, &id,
+	    &method, &from)) != AR_OK)
 		goto out;
-	/* PAM_USER may have changed since authentication: map again. */
-	if (prior != NULL && (r = check_mapping(ctx, conf, prior,
-	    AR_ERR_DENIED)) != AR_OK) {
-		if (r == AR_ERR_AUTH)
-			r = AR_ERR_DENIED;
-		goto out;
-	}
-	/*
-	 * Fresh state unless this handle just asked AuthRocket; an offline
-	 * login asks again, and stands while AuthRocket stays unreachable.
-	 */
-	if (conf->api_url != NULL && (prior == NULL || !prior->have_state ||
-	    ar_offline_is(prior))) {
-		r = account_state(ctx, conf, prior, dir_id, &fresh, &from);
-		if (prior == NULL)
-			method = from;
-		if (r != AR_OK && ar_offline_is(prior) &&
-		    ar_outage_reason(ctx->reason)) {
-			ar_ctx_clear_error(ctx);
-			ar_identity_clear(&fresh);
-			method = "offline";
-		} else if (r != AR_OK) {
-			goto out;
-		} else {
-			id = &fresh;
-		}
-	}
 	if ((r = ar_dirpolicy_match(ctx, dir_id, id, AR_ERR_DENIED)) != AR_OK)
 		goto out;
 	if (id == prior && prior != NULL) {
@@ -799,17 +908,7 @@ ar_auth_account(struct ar_ctx *ctx, const struct ar_conf *conf,
 	r = AR_OK;
  out:
 	ar_offline_after_account(ctx, conf, from, r);
-	/* The person has logged in by some method: tell them why not. */
-	if (r != AR_OK)
-		explain(ctx, r);
-	/* The outcome of the whole login, authentication included. */
-	if (id != NULL) {
-		ctx->ar_name = id->username;
-		ctx->ar_session = prior != NULL ? prior->session_id :
-		    id->session_id;
-	}
-	ar_log_decision(ctx, r, method, id != NULL ? id->user_id : NULL);
-	ctx->ar_name = ctx->ar_session = NULL;
+	log_account(ctx, prior, id, r, method);
 	ar_identity_clear(&fresh);
 	ar_identity_clear(&extra);
 	free(dir_id);

@@ -34,10 +34,7 @@ ar_offline_password(struct ar_ctx *ctx, const struct ar_conf *conf,
 	if (r != AR_ERR_UNAVAIL || !conf->cache_credentials ||
 	    !ar_outage_reason(ctx->reason) || ctx->user == NULL)
 		return r;
-	scratch = *ctx;
-	scratch.err = AR_OK;
-	scratch.reason = NULL;
-	scratch.detail[0] = '\0';
+	ar_ctx_try(ctx, &scratch);
 	memset(&kept, 0, sizeof(kept));
 	rr = ar_credcache_verify(&scratch, conf, ctx->user, password, &kept);
 	if (rr == AR_NOTHING)
@@ -47,8 +44,7 @@ ar_offline_password(struct ar_ctx *ctx, const struct ar_conf *conf,
 	    "checked against the cached verifier", ctx->reason);
 	ar_ctx_clear_error(ctx);
 	if (rr != AR_OK)
-		return ar_fail(ctx, rr, scratch.reason != NULL ?
-		    scratch.reason : "offline", "%s", scratch.detail);
+		return ar_ctx_adopt(ctx, &scratch, rr);
 	ar_identity_clear(id);
 	*id = kept;
 	id->source = SOURCE_OFFLINE;
@@ -59,13 +55,13 @@ void
 ar_offline_after_account(struct ar_ctx *ctx, const struct ar_conf *conf,
     const char *method, int r)
 {
-	struct ar_ctx scratch = *ctx;
+	struct ar_ctx scratch;
 
 	if (strcmp(method, "api") != 0 || (r != AR_ERR_DENIED &&
 	    r != AR_ERR_USER_UNKNOWN) || conf->api_url == NULL ||
 	    ctx->user == NULL)
 		return;
-	scratch.err = AR_OK;
+	ar_ctx_try(ctx, &scratch);
 	if (ar_credcache_drop(&scratch, conf, ctx->user) != AR_OK)
 		ar_log(ctx, AR_LOG_WARNING, "credcache: cannot drop: %s",
 		    scratch.detail);
@@ -85,11 +81,11 @@ ar_offline_after_login(struct ar_ctx *ctx, const struct ar_conf *conf,
     const char *password, int code_user, int online,
     const struct ar_identity *id, int r)
 {
-	struct ar_ctx scratch = *ctx;
+	struct ar_ctx scratch;
 
-	scratch.err = AR_OK;
 	if (conf->api_url == NULL || ctx->user == NULL)
 		return;
+	ar_ctx_try(ctx, &scratch);
 	if (online && (r == AR_OK || r == AR_ERR_DENIED) && id != NULL)
 		ar_acctcache_put(ctx, conf, ctx->user, id);
 	if (online && r == AR_OK && conf->cache_credentials) {

@@ -18,17 +18,65 @@
 #define PW_BUF_MAX	(1024 * 1024)
 #define UID_MAX_VALID	4294967294L	/* (uid_t)-1 is "no uid" */
 
+/*
+ * The passwd entry of name into *pw, its strings in *buf (the caller
+ * frees it, whatever the result).  The buffer grows on ERANGE up to
+ * PW_BUF_MAX.
+ */
+static int
+passwd_entry(struct ar_ctx *ctx, const char *name, struct passwd *pw,
+    char **buf)
+{
+	struct passwd *res = NULL;
+	const char *what;
+	size_t size;
+	long sz;
+	int e;
+
+	sz = sysconf(_SC_GETPW_R_SIZE_MAX);
+	size = sz > 0 ? (size_t)sz : PW_BUF_DEFAULT;
+	if (size > PW_BUF_MAX)
+		size = PW_BUF_MAX;
+	for (;;) {
+		if ((*buf = malloc(size)) == NULL)
+			return ar_fail(ctx, AR_ERR_NOMEM, "no_memory",
+			    "policy: out of memory");
+		e = getpwnam_r(name, pw, *buf, size, &res);
+		if (e != ERANGE)
+			break;
+		free(*buf);
+		*buf = NULL;
+		if (size >= PW_BUF_MAX)
+			return ar_fail(ctx, AR_ERR_INTERNAL, "lookup_failed",
+			    "policy: passwd entry of %s larger than %d bytes",
+			    name, PW_BUF_MAX);
+		size = size * 2 > PW_BUF_MAX ? PW_BUF_MAX : size * 2;
+	}
+	/* glibc says "not found" with 0 and no result; POSIX allows ENOENT. */
+	if ((e == 0 && res == NULL) || e == ENOENT)
+		return ar_fail(ctx, AR_ERR_USER_UNKNOWN, "no_local_user",
+		    "policy: no local account %s", name);
+	if (e == ENOMEM)
+		return ar_fail(ctx, AR_ERR_NOMEM, "no_memory",
+		    "policy: out of memory");
+	if (e != 0 || res == NULL) {
+		what = strerrordesc_np(e);
+		return ar_fail(ctx, AR_ERR_INTERNAL, "lookup_failed",
+		    "policy: looking up %s failed: %s", name,
+		    what != NULL ? what : "unknown error");
+	}
+	return AR_OK;
+}
+
 int
 ar_policy_local(struct ar_ctx *ctx, const struct ar_conf *conf,
     const char *pam_user, uid_t *uid)
 {
-	struct passwd pw, *res = NULL;
-	const char *what;
+	struct passwd pw;
 	char *buf = NULL;
-	size_t size;
-	long sz;
-	int e, r = AR_ERR_INTERNAL;
+	int r = AR_ERR_INTERNAL;
 
+	memset(&pw, 0, sizeof(pw));
 	/* Names that fail the pattern never reach NSS. */
 	if (pam_user == NULL || !ar_name_ok(pam_user)) {
 		r = ar_fail(ctx, AR_ERR_USER_UNKNOWN, "bad_local_name",
@@ -41,67 +89,28 @@ ar_policy_local(struct ar_ctx *ctx, const struct ar_conf *conf,
 		    "policy: min_uid %ld out of range", conf->min_uid);
 		goto out;
 	}
-	sz = sysconf(_SC_GETPW_R_SIZE_MAX);
-	size = sz > 0 ? (size_t)sz : PW_BUF_DEFAULT;
-	if (size > PW_BUF_MAX)
-		size = PW_BUF_MAX;
-	for (;;) {
-		if ((buf = malloc(size)) == NULL) {
-			r = ar_fail(ctx, AR_ERR_NOMEM, "no_memory",
-			    "policy: out of memory");
-			goto out;
-		}
-		e = getpwnam_r(pam_user, &pw, buf, size, &res);
-		if (e != ERANGE)
-			break;
-		free(buf);
-		buf = NULL;
-		if (size >= PW_BUF_MAX) {
-			r = ar_fail(ctx, AR_ERR_INTERNAL, "lookup_failed",
-			    "policy: passwd entry of %s larger than %d bytes",
-			    pam_user, PW_BUF_MAX);
-			goto out;
-		}
-		size = size * 2 > PW_BUF_MAX ? PW_BUF_MAX : size * 2;
-	}
-	/* glibc says "not found" with 0 and no result; POSIX allows ENOENT. */
-	if ((e == 0 && res == NULL) || e == ENOENT) {
-		r = ar_fail(ctx, AR_ERR_USER_UNKNOWN, "no_local_user",
-		    "policy: no local account %s", pam_user);
+	if ((r = passwd_entry(ctx, pam_user, &pw, &buf)) != AR_OK)
 		goto out;
-	}
-	if (e == ENOMEM) {
-		r = ar_fail(ctx, AR_ERR_NOMEM, "no_memory",
-		    "policy: out of memory");
-		goto out;
-	}
-	if (e != 0 || res == NULL) {
-		what = strerrordesc_np(e);
-		r = ar_fail(ctx, AR_ERR_INTERNAL, "lookup_failed",
-		    "policy: looking up %s failed: %s", pam_user,
-		    what != NULL ? what : "unknown error");
-		goto out;
-	}
 	/*
 	 * Some NSS modules fold case or strip domains: the entry must be
 	 * the account asked for, byte for byte, or a token for "alice"
 	 * would open whatever account the directory returned.
 	 */
-	if (res->pw_name == NULL || strcmp(res->pw_name, pam_user) != 0) {
+	if (pw.pw_name == NULL || strcmp(pw.pw_name, pam_user) != 0) {
 		r = ar_fail(ctx, AR_ERR_USER_UNKNOWN, "no_local_user",
 		    "policy: lookup of %s returned account %s", pam_user,
-		    res->pw_name != NULL ? res->pw_name : "(none)");
+		    pw.pw_name != NULL ? pw.pw_name : "(none)");
 		goto out;
 	}
 	/* Compared as unsigned numbers: uids above 2^31 are real uids. */
-	if ((uintmax_t)res->pw_uid < (uintmax_t)conf->min_uid) {
+	if ((uintmax_t)pw.pw_uid < (uintmax_t)conf->min_uid) {
 		r = ar_fail(ctx, AR_ERR_AUTH, "uid_below_min",
 		    "policy: uid %ju of %s is below min_uid %ld",
-		    (uintmax_t)res->pw_uid, pam_user, conf->min_uid);
+		    (uintmax_t)pw.pw_uid, pam_user, conf->min_uid);
 		goto out;
 	}
 	if (uid != NULL)
-		*uid = res->pw_uid;
+		*uid = pw.pw_uid;
 	r = AR_OK;
  out:
 	free(buf);

@@ -66,10 +66,10 @@ static int
 parse_strict(struct ar_ctx *ctx, const char *json, size_t len,
     const char *reason, const char *what, json_t **out)
 {
-	struct ar_ctx scratch = *ctx;
+	struct ar_ctx scratch;
 	int r;
 
-	ar_ctx_clear_error(&scratch);
+	ar_ctx_try(ctx, &scratch);
 	scratch.debug = 0;	/* the detail is logged once, below */
 	r = ar_json_parse_object(&scratch, json, len, AR_ERR_AUTH, out);
 	if (r == AR_OK)
@@ -222,20 +222,6 @@ out:
 	free(k);
 	json_decref(root);
 	return r;
-}
-
-static void
-free_memberships(struct ar_membership *m, size_t n)
-{
-	size_t i, j;
-
-	for (i = 0; m != NULL && i < n; i++) {
-		free(m[i].org_id);
-		for (j = 0; j < m[i].n_perm; j++)
-			free(m[i].perm[j]);
-		free(m[i].perm);
-	}
-	free(m);
 }
 
 static int
@@ -461,20 +447,20 @@ ar_memberships_parse(struct ar_ctx *ctx, const json_t *arr,
 		    &m[i])) != AR_OK)
 			goto out;
 	}
-	free_memberships(id->memb, id->n_memb);
+	ar_memberships_free(id->memb, id->n_memb);
 	id->memb = m;
 	id->n_memb = n;
 	id->have_memberships = 1;
 	m = NULL;	/* transferred */
 	r = AR_OK;
 out:
-	free_memberships(m, n);
+	ar_memberships_free(m, n);
 	return r;
 }
 
-/* String members of the custom attributes object; others are skipped. */
-static int
-read_custom(struct ar_ctx *ctx, json_t *cs, struct ar_identity *id)
+int
+ar_custom_parse(struct ar_ctx *ctx, json_t *cs, const char *what,
+    struct ar_identity *id)
 {
 	const char *k;
 	json_t *v;
@@ -485,7 +471,7 @@ read_custom(struct ar_ctx *ctx, json_t *cs, struct ar_identity *id)
 	id->custom = calloc(json_object_size(cs), sizeof(*id->custom));
 	if (id->custom == NULL)
 		return ar_fail(ctx, AR_ERR_NOMEM, "no_memory",
-		    "token: out of memory");
+		    "%s: out of memory", what);
 	json_object_foreach(cs, k, v) {
 		if (!is_clean_string(v))
 			continue;
@@ -495,7 +481,7 @@ read_custom(struct ar_ctx *ctx, json_t *cs, struct ar_identity *id)
 		    id->custom[n].value == NULL) {
 			id->n_custom = n + 1;
 			return ar_fail(ctx, AR_ERR_NOMEM, "no_memory",
-			    "token: out of memory");
+			    "%s: out of memory", what);
 		}
 		n++;
 	}
@@ -717,7 +703,8 @@ ar_claims_check(struct ar_ctx *ctx, const struct ar_conf *conf,
 		goto out;
 	if ((r = check_issuer(ctx, conf, t.version, &t)) != AR_OK)
 		goto out;
-	if ((r = read_custom(ctx, json_object_get(root, "cs"), &t)) != AR_OK)
+	if ((r = ar_custom_parse(ctx, json_object_get(root, "cs"), "token",
+	    &t)) != AR_OK)
 		goto out;
 	v = json_object_get(root, t.version == 1 ? "m" : "orgs");
 	if (v != NULL && (r = ar_memberships_parse(ctx, v, t.version == 1 ?

@@ -9,9 +9,23 @@
 #include "secure.h"
 
 void
-ar_identity_clear(struct ar_identity *id)
+ar_memberships_free(struct ar_membership *m, size_t n)
 {
 	size_t i, j;
+
+	for (i = 0; m != NULL && i < n; i++) {
+		free(m[i].org_id);
+		for (j = 0; j < m[i].n_perm; j++)
+			free(m[i].perm[j]);
+		free(m[i].perm);
+	}
+	free(m);
+}
+
+void
+ar_identity_clear(struct ar_identity *id)
+{
+	size_t i;
 
 	if (id == NULL)
 		return;
@@ -27,13 +41,7 @@ ar_identity_clear(struct ar_identity *id)
 	free(id->session_id);
 	free(id->realm_id);
 	free(id->issuer);
-	for (i = 0; i < id->n_memb; i++) {
-		free(id->memb[i].org_id);
-		for (j = 0; j < id->memb[i].n_perm; j++)
-			free(id->memb[i].perm[j]);
-		free(id->memb[i].perm);
-	}
-	free(id->memb);
+	ar_memberships_free(id->memb, id->n_memb);
 	memset(id, 0, sizeof(*id));
 }
 

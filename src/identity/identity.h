@@ -54,6 +54,12 @@ struct ar_identity {
 	int		 outcome_logged; /* its outcome line is written */
 };
 
+/*
+ * Release the first n entries of a membership array (each may be partly
+ * filled) and the array; NULL-safe.
+ */
+void	ar_memberships_free(struct ar_membership *m, size_t n);
+
 /* Release every member (not the struct itself); NULL-safe. */
 void	ar_identity_clear(struct ar_identity *id);
 

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Membership lists, wherever they come from: a token's "m" (AuthRocket 1)
- * or "orgs" (AuthRocket 2) claim, or an API memberships collection.  The
- * parser lives in claims.c beside the token claims, whose exact-type rules
- * it shares; this header lets the API reply code use it with jansson types
- * without pulling jansson into claims.h (token.c, the libjwt file,
- * includes that one).
+ * The parts of an identity that tokens and API replies both carry, read
+ * from JSON: membership lists (a token's "m" (AuthRocket 1) or "orgs"
+ * (AuthRocket 2) claim, or an API memberships collection) and custom
+ * attributes.  The parsers live in claims.c beside the token claims, whose
+ * exact-type rules they share; this header lets the API reply code use
+ * them with jansson types without pulling jansson into claims.h (token.c,
+ * the libjwt file, includes that one).
  */
 #ifndef AR_MEMBERSHIP_H
 #define AR_MEMBERSHIP_H
@@ -37,5 +38,16 @@ enum ar_memb_form {
  */
 int	ar_memberships_parse(struct ar_ctx *ctx, const json_t *arr,
 	    enum ar_memb_form form, int err_code, struct ar_identity *id);
+
+/*
+ * Fill id->custom with the string members of a custom-attributes object
+ * (a token's "cs" claim, an API user's "custom"); members of other types,
+ * and strings with an embedded NUL, are skipped.  cs NULL, JSON null, an
+ * empty object or any other type adds nothing: the caller judges the type
+ * first.  Errors: AR_ERR_NOMEM (detail "<what>: out of memory"), with the
+ * entries copied so far left in *id for ar_identity_clear().
+ */
+int	ar_custom_parse(struct ar_ctx *ctx, json_t *cs, const char *what,
+	    struct ar_identity *id);
 
 #endif /* AR_MEMBERSHIP_H */

@@ -284,53 +284,49 @@ fail_signature(struct ar_ctx *ctx, const struct ar_key *key, size_t len)
 	    ar_alg_str(key->alg));
 }
 
-int
-ar_token_verify(struct ar_ctx *ctx, const struct ar_conf *conf,
+/*
+ * Everything decided before a signature is computed: a key that cannot
+ * turn verification off, the grammar and header (pinned algorithm), and
+ * a signature segment of exactly the key's size.  libjwt's decoder skips
+ * invalid characters and ignores trailing bits, which makes signatures
+ * malleable: require the exact length and the canonical encoding first.
+ */
+static int
+check_shape(struct ar_ctx *ctx, const struct ar_conf *conf,
     const struct ar_key *key, const char *tok, size_t len,
-    struct ar_identity *id)
+    struct token_parts *p)
 {
-	struct token_parts p;
-	struct ar_identity t;
-	jwt_t *jwt = NULL;
-	char *copy = NULL;
-	struct ar_claims *claims = NULL;
-	unsigned char *payload = NULL;
-	size_t plen = 0, sig;
-	int r = AR_ERR_INTERNAL, rc;
+	size_t sig;
+	int r;
 
-	memset(&t, 0, sizeof(t));
 	/* A missing key would turn libjwt's verification off entirely. */
 	if (key == NULL || key->data == NULL || key->len == 0 ||
 	    key->len > INT_MAX || jwt_alg_of(key->alg) == JWT_ALG_INVAL ||
-	    conf == NULL) {
-		r = ar_fail(ctx, AR_ERR_INTERNAL, "internal",
+	    conf == NULL)
+		return ar_fail(ctx, AR_ERR_INTERNAL, "internal",
 		    "token: no usable key");
-		goto out;
-	}
-	if ((r = check_front(ctx, tok, len, ar_alg_str(key->alg), &p,
+	if ((r = check_front(ctx, tok, len, ar_alg_str(key->alg), p,
 	    NULL)) != AR_OK)
-		goto out;
-	r = AR_ERR_INTERNAL;
-	/*
-	 * libjwt's decoder skips invalid characters and ignores trailing
-	 * bits, which makes signatures malleable: require the exact length
-	 * and the canonical encoding first.
-	 */
+		return r;
 	sig = signature_size(key);
-	if (sig == 0 || p.len[2] != (sig * 4 + 2) / 3 ||
-	    b64url_decode(p.seg[2], p.len[2], NULL, NULL) != 0) {
-		r = fail_signature(ctx, key, len);
-		goto out;
-	}
-	/*
-	 * The payload must be a strict JSON object before libjwt parses it;
-	 * the same parse is judged once the signature holds.
-	 */
-	if ((r = decode_segment(ctx, &p, 1, &payload, &plen)) != AR_OK ||
-	    (r = ar_claims_parse(ctx, (const char *)payload, plen,
-	    &claims)) != AR_OK)
-		goto out;
-	r = AR_ERR_INTERNAL;
+	if (sig == 0 || p->len[2] != (sig * 4 + 2) / 3 ||
+	    b64url_decode(p->seg[2], p->len[2], NULL, NULL) != 0)
+		return fail_signature(ctx, key, len);
+	return AR_OK;
+}
+
+/*
+ * The signature, computed by libjwt.  libjwt takes the algorithm from
+ * the header: confirm it used the key's.
+ */
+static int
+check_signature(struct ar_ctx *ctx, const struct ar_key *key,
+    const char *tok, size_t len)
+{
+	jwt_t *jwt = NULL;
+	char *copy = NULL;
+	int r = AR_ERR_INTERNAL, rc;
+
 	if ((copy = malloc(len + 1)) == NULL) {
 		r = ar_fail(ctx, AR_ERR_NOMEM, "no_memory",
 		    "token: out of memory");
@@ -349,13 +345,47 @@ ar_token_verify(struct ar_ctx *ctx, const struct ar_conf *conf,
 		r = fail_signature(ctx, key, len);
 		goto out;
 	}
-	/* libjwt takes the alg from the header: confirm what it used. */
 	if (jwt_get_alg(jwt) != jwt_alg_of(key->alg)) {
 		r = ar_fail(ctx, AR_ERR_AUTH, "alg_mismatch",
 		    "token: verified with another algorithm than %s",
 		    ar_alg_str(key->alg));
 		goto out;
 	}
+	r = AR_OK;
+out:
+	if (jwt != NULL)
+		jwt_free(jwt);
+	ar_key_clear_errors();
+	if (copy != NULL)
+		ar_secure_free(copy, len + 1);
+	return r;
+}
+
+int
+ar_token_verify(struct ar_ctx *ctx, const struct ar_conf *conf,
+    const struct ar_key *key, const char *tok, size_t len,
+    struct ar_identity *id)
+{
+	struct token_parts p;
+	struct ar_identity t;
+	struct ar_claims *claims = NULL;
+	unsigned char *payload = NULL;
+	size_t plen = 0;
+	int r = AR_ERR_INTERNAL;
+
+	memset(&t, 0, sizeof(t));
+	if ((r = check_shape(ctx, conf, key, tok, len, &p)) != AR_OK)
+		goto out;
+	/*
+	 * The payload must be a strict JSON object before libjwt parses it;
+	 * the same parse is judged once the signature holds.
+	 */
+	if ((r = decode_segment(ctx, &p, 1, &payload, &plen)) != AR_OK ||
+	    (r = ar_claims_parse(ctx, (const char *)payload, plen,
+	    &claims)) != AR_OK)
+		goto out;
+	if ((r = check_signature(ctx, key, tok, len)) != AR_OK)
+		goto out;
 	/* The claims come from our own strict parse, not libjwt's grants. */
 	if ((r = ar_claims_check(ctx, conf, claims, &t)) != AR_OK)
 		goto out;
@@ -365,11 +395,6 @@ ar_token_verify(struct ar_ctx *ctx, const struct ar_conf *conf,
 out:
 	ar_identity_clear(&t);
 	ar_claims_free(claims);
-	if (jwt != NULL)
-		jwt_free(jwt);
-	ar_key_clear_errors();
-	if (copy != NULL)
-		ar_secure_free(copy, len + 1);
 	if (payload != NULL)
 		ar_secure_free(payload, plen + 1);
 	return r;

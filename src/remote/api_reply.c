@@ -17,12 +17,6 @@
 
 #define ERRTEXT_MAX	160	/* server error text kept for the log */
 
-static int
-nomem(struct ar_ctx *ctx)
-{
-	return ar_fail(ctx, AR_ERR_NOMEM, "no_memory", "api: out of memory");
-}
-
 /*
  * Copy the first error message of an error body ({"errors": ["msg"]} in
  * v2, {"errors": {"field": ["msg"]}} in v1, or {"error": "msg"}) into
@@ -155,36 +149,14 @@ object_is(json_t *o, const char *want)
 	    strcmp(json_string_value(v), want) == 0;
 }
 
-/* The string members of a custom-attributes object; others skipped. */
+/* Custom attributes: an object (string members kept), null or absent. */
 static int
 read_custom(struct ar_ctx *ctx, json_t *cs, struct ar_identity *id)
 {
-	const char *k;
-	json_t *v;
-	size_t n = 0;
-
-	if (cs == NULL || json_is_null(cs))
-		return AR_OK;
-	if (!json_is_object(cs))
+	if (cs != NULL && !json_is_null(cs) && !json_is_object(cs))
 		return ar_fail(ctx, AR_ERR_UNAVAIL, "bad_reply",
 		    "api: user \"custom\" is not an object");
-	if (json_object_size(cs) == 0)
-		return AR_OK;
-	if ((id->custom = calloc(json_object_size(cs),
-	    sizeof(*id->custom))) == NULL)
-		return nomem(ctx);
-	json_object_foreach(cs, k, v) {
-		if (!json_is_string(v) ||
-		    strlen(json_string_value(v)) != json_string_length(v))
-			continue;
-		id->custom[n].name = ar_strdup(k);
-		id->custom[n].value = ar_strdup(json_string_value(v));
-		id->n_custom = n + 1;
-		if (id->custom[n].name == NULL || id->custom[n].value == NULL)
-			return nomem(ctx);
-		n++;
-	}
-	return AR_OK;
+	return ar_custom_parse(ctx, cs, "api", id);
 }
 
 /*
