@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Unit tests of the outage stores: snapshots (round trip, strict
- * decoding), the credential cache (verifier, failures, lock, expiry, code
- * users), the account cache (age, staleness) and the outage marker
+ * decoding), the credential cache
+ * (verifier, failures, lock, parallel guesses, expiry, code users), the
+ * account cache (age, staleness) and the outage marker
  * (window, Retry-After, the one request that tries again).  Time is the
  * context's clock.
  */
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <fcntl.h>
 #include <ftw.h>
@@ -219,6 +221,71 @@ test_credcache(void)
 	    AR_ERR_INTERNAL);
 }
 
+/* One child's wrong guess, started when the parent closes go. */
+static int
+guess(int go)
+{
+	struct ar_ctx ctx;
+	struct ar_conf conf;
+	struct ar_identity got;
+	char c;
+	int r;
+
+	setup(&ctx, &conf);
+	memset(&got, 0, sizeof(got));
+	if (read(go, &c, 1) == -1)
+		return 3;
+	r = ar_credcache_verify(&ctx, &conf, "erin", "wrong", &got);
+	if (r == AR_ERR_AUTH)
+		return 1;
+	if (r == AR_ERR_UNAVAIL && strcmp(ctx.reason, "offline_locked") == 0)
+		return 2;
+	return 3;
+}
+
+/*
+ * Eight wrong guesses at once against a limit of three: exactly three are
+ * checked (and counted), the others find the record locked.
+ */
+static void
+test_credcache_parallel_guesses(void)
+{
+	struct ar_ctx ctx;
+	struct ar_conf conf;
+	struct ar_identity id;
+	struct ar_snapshot s;
+	int go[2], i, st, n[4] = { 0, 0, 0, 0 };
+	pid_t pid;
+
+	setup(&ctx, &conf);
+	identity(&id, 1);
+	T_EQ_INT(ar_credcache_store(&ctx, &conf, "erin", "pw", 0, &id),
+	    AR_OK);
+	T_CHECK(pipe(go) == 0);
+	for (i = 0; i < 8; i++) {
+		if ((pid = fork()) == 0) {
+			close(go[1]);
+			_exit(guess(go[0]));
+		}
+		T_CHECK(pid > 0);
+	}
+	close(go[0]);
+	close(go[1]);	/* all start together */
+	while ((pid = wait(&st)) > 0)
+		if (WIFEXITED(st) && WEXITSTATUS(st) >= 1 &&
+		    WEXITSTATUS(st) <= 3)
+			n[WEXITSTATUS(st)]++;
+		else
+			n[0]++;
+	T_EQ_INT(n[1], 3);
+	T_EQ_INT(n[2], 5);
+	T_EQ_INT(n[3] + n[0], 0);
+	setup(&ctx, &conf);
+	T_EQ_INT(ar_credcache_read(&ctx, &conf, "erin", &s), AR_OK);
+	T_EQ_INT(s.fails, 3);
+	ar_snapshot_clear(&s);
+}
+
 static void
 test_acctcache(void)
 {
@@ -310,6 +377,7 @@ main(void)
 	T_RUN(test_snapshot_round_trip);
 	T_RUN(test_snapshot_strict);
 	T_RUN(test_credcache);
+	T_RUN(test_credcache_parallel_guesses);
 	T_RUN(test_acctcache);
 	T_RUN(test_outage);
 	(void)nftw(base, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
