@@ -353,6 +353,36 @@ def test_unsafe_store_is_not_used(t):
     t.absent(r.log, "allow")
 
 
+def test_offline_judges_an_ended_membership_as_online_does(t):
+    # Without a JWT key the API's memberships (with their expiries) are
+    # what a requirement is judged on, and what the verifier keeps.
+    m = mock(t)
+    need = cred_conf(t, m, jwt_key_file=None, require_permission="sudo")
+    # Online: the mock's "expired" holds sudo only in ended memberships,
+    # one of them ended at time 0.
+    mapf = t.write("map", "username:expired bob\n", 0o644)
+    exp = cred_conf(t, m, name="exp.conf", user_map_file=mapf,
+                    jwt_key_file=None, require_permission="sudo")
+    r = t.pam("bob", ["pw-expired"], exp, phases=("auth",))
+    t.eq(r.auth, AUTH, "online: an ended membership grants nothing")
+    t.contains(r.log, "method=password reason=membership_expired")
+    # alice's sudo membership never ends; kept, then ended at time 0.
+    t.eq(t.pam("alice", ["pw-alice"], need, phases=("auth",)).auth, OK,
+         "online alice")
+    f = cache_files(t, "cred-")[0]
+    text = open(f).read()
+    t.contains(text, '"expires_at":null', "kept without an end")
+    down(m)
+    r = t.pam("alice", ["pw-alice"], need, phases=("auth",))
+    t.eq(r.auth, OK, "offline: the kept membership still qualifies")
+    with open(f, "w") as fh:
+        fh.write(text.replace('"expires_at":null', '"expires_at":0'))
+    r = t.pam("alice", ["pw-alice"], need, phases=("auth",))
+    t.eq(r.auth, AUTH, "offline: a membership ended at 0 grants nothing")
+    t.contains(r.log, "method=offline reason=membership_expired")
+    t.absent(r.log, "allow")
+
+
 def pam_parallel(t, user, passwords, c):
     """One pamdrive per password, all at once, through the stack that the
     last t.pam() call wrote; returns each one's (auth code, log lines)."""

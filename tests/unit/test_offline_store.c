@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Unit tests of the outage stores: snapshots (round trip, strict
- * decoding), the credential cache
+ * decoding, membership expiry and address flags), the credential cache
  * (verifier, failures, lock, parallel guesses, expiry, code users), the
  * account cache (age, staleness) and the outage marker
  * (window, Retry-After, the one request that tries again).  Time is the
@@ -98,6 +98,63 @@ test_snapshot_round_trip(void)
 	T_EQ_STR(back.id.memb[0].perm[1], "ssh");
 	ar_snapshot_clear(&back);
 	free(buf);
+}
+
+/* Encode then decode s into *back. */
+static void
+round_trip(struct ar_snapshot *s, struct ar_snapshot *back)
+{
+	struct ar_ctx ctx;
+	struct ar_conf conf;
+	char *buf = NULL;
+	size_t len = 0;
+
+	setup(&ctx, &conf);
+	memset(back, 0, sizeof(*back));
+	T_EQ_INT(ar_snapshot_encode(&ctx, s, &buf, &len), AR_OK);
+	T_EQ_INT(ar_snapshot_decode(&ctx, buf, len, back), AR_OK);
+	free(buf);
+}
+
+/*
+ * A membership that ended at time 0 stays an ended one (not "no
+ * expiry"), a future end stays that end, none stays none; an address's
+ * verified flag keeps its value either way.
+ */
+static void
+test_snapshot_expiry_and_email(void)
+{
+	static char *perm[] = { "sudo" };
+	struct ar_membership m[3] = {
+	    { "org_zero", perm, 1, 1, 0 },
+	    { "org_later", perm, 1, 1, NOW + DAY },
+	    { "org_never", perm, 1, 0, 0 } };
+	struct ar_snapshot s, back;
+	int verified;
+
+	for (verified = 0; verified <= 1; verified++) {
+		memset(&s, 0, sizeof(s));
+		identity(&s.id, 1);
+		s.id.memb = m;
+		s.id.n_memb = 3;
+		s.id.email = "alice@example.com";
+		s.id.email_verified = verified;
+		s.saved_at = NOW;
+		round_trip(&s, &back);
+		T_EQ_INT(back.id.email_verified, verified);
+		T_EQ_STR(back.id.email, "alice@example.com");
+		T_EQ_INT(back.id.n_memb, 3);
+		if (back.id.n_memb != 3)
+			goto next;
+		T_EQ_STR(back.id.memb[0].org_id, "org_zero");
+		T_EQ_INT(back.id.memb[0].has_expiry, 1);
+		T_EQ_INT(back.id.memb[0].expires_at, 0);
+		T_EQ_INT(back.id.memb[1].has_expiry, 1);
+		T_EQ_INT(back.id.memb[1].expires_at, NOW + DAY);
+		T_EQ_INT(back.id.memb[2].has_expiry, 0);
+ next:
+		ar_snapshot_clear(&back);
+	}
 }
 
 /* Documents a decoder must refuse, one per rule. */
@@ -375,6 +432,7 @@ main(void)
 		return 2;
 	snprintf(dir, sizeof(dir), "%s/cache", base);
 	T_RUN(test_snapshot_round_trip);
+	T_RUN(test_snapshot_expiry_and_email);
 	T_RUN(test_snapshot_strict);
 	T_RUN(test_credcache);
 	T_RUN(test_credcache_parallel_guesses);
