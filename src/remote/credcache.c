@@ -34,6 +34,7 @@
 /* How long a check waits for another one on the same user, and how. */
 #define LOCK_WAIT_MS	5000
 #define LOCK_STEP_MS	5
+#define LOCK_MAX	4096	/* a lock file is empty */
 
 /*
  * crypt_r(password, setting) into a malloc'ed copy: AR_OK exactly when
@@ -93,7 +94,8 @@ decoy(const struct ar_ctx *ctx, const char *password)
 /*
  * Open (creating it 0600) the lock file of user in conf->cache_dir: the
  * directory private to its owner, neither it nor the file reached
- * through a symlink, the file a regular one.  AR_NOTHING when there is
+ * through a symlink, the file a regular one owned by root (or
+ * ctx->owner) and writable only by its owner.  AR_NOTHING when there is
  * no cache directory (then there is no record to protect either).
  */
 static int
@@ -101,7 +103,7 @@ open_lock(struct ar_ctx *ctx, const struct ar_conf *conf, const char *user,
     int *fd)
 {
 	struct stat st;
-	char name[96];
+	char name[96], path[512];
 	int dfd = -1, lfd = -1, r = AR_ERR_INTERNAL;
 
 	if ((r = ar_cache_user_entry(ctx, conf, LOCK_KIND, user, name,
@@ -124,11 +126,16 @@ open_lock(struct ar_ctx *ctx, const struct ar_conf *conf, const char *user,
 		goto out;
 	lfd = openat(dfd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC |
 	    O_NONBLOCK, 0600);
-	if (lfd == -1 || fstat(lfd, &st) == -1 || !S_ISREG(st.st_mode)) {
+	if (lfd == -1 || fstat(lfd, &st) == -1) {
 		r = ar_fail(ctx, AR_ERR_CONFIG, "config", "credcache: %s/%s: "
-		    "not a usable lock file", conf->cache_dir, name);
+		    "cannot open the lock file", conf->cache_dir, name);
 		goto out;
 	}
+	/* Kept empty; the same owner and mode rules as the records. */
+	snprintf(path, sizeof(path), "%s/%s", conf->cache_dir, name);
+	if ((r = ar_file_check(ctx, "cache", path, &st, AR_FILE_PUBLIC,
+	    LOCK_MAX)) != AR_OK)
+		goto out;
 	*fd = lfd;
 	lfd = -1;	/* transferred */
 	r = AR_OK;

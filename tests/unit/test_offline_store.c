@@ -343,6 +343,43 @@ test_credcache_parallel_guesses(void)
 	ar_snapshot_clear(&s);
 }
 
+/*
+ * The lock file: empty, 0600, made by the first store; one planted as a
+ * symlink is neither followed nor used.
+ */
+static void
+test_credcache_lock_file(void)
+{
+	struct ar_ctx ctx;
+	struct ar_conf conf;
+	struct ar_identity id, got;
+	char name[96], path[256], target[256];
+	struct stat st;
+
+	setup(&ctx, &conf);
+	identity(&id, 1);
+	memset(&got, 0, sizeof(got));
+	T_EQ_INT(ar_credcache_store(&ctx, &conf, "frank", "pw", 0, &id),
+	    AR_OK);
+	T_EQ_INT(ar_cache_user_entry(&ctx, &conf, "lock-cred", "frank", name,
+	    sizeof(name)), AR_OK);
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	T_CHECK(lstat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (st.st_mode & 0777) == 0600 && st.st_size == 0);
+	T_CHECK(unlink(path) == 0);
+	snprintf(target, sizeof(target), "%s/target", base);
+	T_CHECK(symlink(target, path) == 0);
+	setup(&ctx, &conf);
+	T_EQ_INT(ar_credcache_verify(&ctx, &conf, "frank", "pw", &got),
+	    AR_ERR_CONFIG);
+	T_CHECK(access(target, F_OK) == -1);
+	T_CHECK(unlink(path) == 0);
+	setup(&ctx, &conf);
+	T_EQ_INT(ar_credcache_verify(&ctx, &conf, "frank", "pw", &got),
+	    AR_OK);
+	ar_identity_clear(&got);
+}
+
 static void
 test_acctcache(void)
 {
@@ -436,6 +473,7 @@ main(void)
 	T_RUN(test_snapshot_strict);
 	T_RUN(test_credcache);
 	T_RUN(test_credcache_parallel_guesses);
+	T_RUN(test_credcache_lock_file);
 	T_RUN(test_acctcache);
 	T_RUN(test_outage);
 	(void)nftw(base, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
