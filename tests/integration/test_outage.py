@@ -4,6 +4,8 @@ failure window, cached credentials and the account cache."""
 import glob
 import os
 import stat
+import statistics
+import subprocess
 import time
 
 from artest import free_port
@@ -349,6 +351,121 @@ def test_unsafe_store_is_not_used(t):
     r = t.pam("alice", ["pw-alice"], c, phases=("auth",))
     t.eq(r.auth, "PAM_SERVICE_ERR", "a group-writable verifier is refused")
     t.absent(r.log, "allow")
+
+
+def test_offline_judges_an_ended_membership_as_online_does(t):
+    # Without a JWT key the API's memberships (with their expiries) are
+    # what a requirement is judged on, and what the verifier keeps.
+    m = mock(t)
+    need = cred_conf(t, m, jwt_key_file=None, require_permission="sudo")
+    # Online: the mock's "expired" holds sudo only in ended memberships,
+    # one of them ended at time 0.
+    mapf = t.write("map", "username:expired bob\n", 0o644)
+    exp = cred_conf(t, m, name="exp.conf", user_map_file=mapf,
+                    jwt_key_file=None, require_permission="sudo")
+    r = t.pam("bob", ["pw-expired"], exp, phases=("auth",))
+    t.eq(r.auth, AUTH, "online: an ended membership grants nothing")
+    t.contains(r.log, "method=password reason=membership_expired")
+    # alice's sudo membership never ends; kept, then ended at time 0.
+    t.eq(t.pam("alice", ["pw-alice"], need, phases=("auth",)).auth, OK,
+         "online alice")
+    f = cache_files(t, "cred-")[0]
+    text = open(f).read()
+    t.contains(text, '"expires_at":null', "kept without an end")
+    down(m)
+    r = t.pam("alice", ["pw-alice"], need, phases=("auth",))
+    t.eq(r.auth, OK, "offline: the kept membership still qualifies")
+    with open(f, "w") as fh:
+        fh.write(text.replace('"expires_at":null', '"expires_at":0'))
+    r = t.pam("alice", ["pw-alice"], need, phases=("auth",))
+    t.eq(r.auth, AUTH, "offline: a membership ended at 0 grants nothing")
+    t.contains(r.log, "method=offline reason=membership_expired")
+    t.absent(r.log, "allow")
+
+
+def pam_parallel(t, user, passwords, c):
+    """One pamdrive per password, all at once, through the stack that the
+    last t.pam() call wrote; returns each one's (auth code, log lines)."""
+    procs = []
+    for i, pw in enumerate(passwords):
+        logf = t.tmp / ("par%d.log" % i)
+        argv = [str(t.env.build / "tools/pamdrive"), "--service", "artest",
+                "--confdir", str(t.tmp / "pam.d"), "--user", user,
+                "--phases", "auth", "--log", str(logf)]
+        p = subprocess.Popen(argv, stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, env=t.env.pam_env())
+        procs.append((p, logf, pw))
+    # Every password goes in before any result is read: all run at once.
+    for p, _, pw in procs:
+        p.stdin.write((pw + "\n").encode())
+        p.stdin.close()
+    out = []
+    for p, logf, _ in procs:
+        stdout = p.stdout.read()
+        p.wait(timeout=60)
+        p.stdout.close()
+        code = [l.split("=", 1)[1] for l in stdout.decode().splitlines()
+                if l.startswith("auth=")]
+        log = logf.read_text().splitlines() if logf.exists() else []
+        out.append((code[0] if code else None, log))
+    return out
+
+
+def test_parallel_wrong_offline_passwords_all_count(t):
+    m = mock(t)
+    c = cred_conf(t, m, offline_failed_login_attempts=3)
+    t.eq(t.pam("alice", ["pw-alice"], c, phases=("auth",)).auth, OK,
+         "online")
+    down(m)
+    r = t.pam("alice", ["wrong"], c, phases=("auth",))
+    t.eq(r.auth, AUTH, "the first wrong offline password")
+    res = pam_parallel(t, "alice", ["wrong%d" % i for i in range(8)], c)
+    wrong = [x for x in res if x[0] == AUTH and
+             any("reason=auth_failed" in l for l in x[1])]
+    locked = [x for x in res if x[0] == UNAVAIL and
+              any("reason=offline_locked" in l for l in x[1])]
+    t.eq((len(wrong), len(locked)), (2, 6),
+         "two more guesses were checked, then the lock: %r" %
+         [x[0] for x in res])
+    r = t.pam("alice", ["pw-alice"], c, phases=("auth",))
+    t.eq(r.auth, UNAVAIL, "locked for the right password too")
+    t.contains(r.log, "reason=offline_locked")
+    text = open(cache_files(t, "cred-")[0]).read()
+    t.contains(text, '"fails":3,', "three failures counted")
+
+
+def test_offline_check_time_does_not_tell_who_has_a_verifier(t):
+    # alice has a verifier, bob never logged in, carol is a code user:
+    # all three pay the same hash during an outage.
+    m = mock(t)
+    c = cred_conf(t, m, offline_timeout=600,
+                  offline_failed_login_attempts=1000)
+    t.eq(t.pam("alice", ["pw-alice"], c, phases=("auth",)).auth, OK,
+         "online alice")
+    t.eq(t.pam("carol", ["pw-carol", "123456"], c,
+               phases=("auth",)).auth, OK, "online carol")
+    down(m)
+    t.pam("bob", ["pw-bob"], c, phases=("auth",))    # opens the window
+    times = {"verifier": [], "none": [], "code_user": []}
+    for _ in range(12):
+        r = t.pam("alice", ["pw-alice"], c, phases=("auth",))
+        t.eq(r.auth, OK, "alice offline")
+        times["verifier"].append(r.elapsed)
+        r = t.pam("bob", ["pw-bob"], c, phases=("auth",))
+        t.eq(r.auth, UNAVAIL, "bob has no verifier")
+        t.contains(r.log, "reason=offline")
+        times["none"].append(r.elapsed)
+        r = t.pam("carol", ["pw-carol"], c, phases=("auth",))
+        t.contains(r.log, "reason=offline_code_user")
+        times["code_user"].append(r.elapsed)
+    p50 = {k: statistics.median(v) for k, v in times.items()}
+    print("    p50 ms: " + ", ".join("%s %.1f" % (k, v * 1000)
+                                     for k, v in p50.items()))
+    for k in ("none", "code_user"):
+        ratio = p50[k] / p50["verifier"]
+        t.true(0.5 <= ratio <= 2.0, "p50 of %s is %.2fx that with a "
+               "verifier (%.1f ms vs %.1f ms)" %
+               (k, ratio, p50[k] * 1000, p50["verifier"] * 1000))
 
 
 # -- account cache ---------------------------------------------------------------

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Unit tests of the outage stores: snapshots (round trip, strict
- * decoding), the credential cache (verifier, failures, lock, expiry, code
- * users), the account cache (age, staleness) and the outage marker
+ * decoding, membership expiry and address flags), the credential cache
+ * (verifier, failures, lock, parallel guesses, expiry, code users), the
+ * account cache (age, staleness) and the outage marker
  * (window, Retry-After, the one request that tries again).  Time is the
  * context's clock.
  */
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <fcntl.h>
 #include <ftw.h>
@@ -96,6 +98,63 @@ test_snapshot_round_trip(void)
 	T_EQ_STR(back.id.memb[0].perm[1], "ssh");
 	ar_snapshot_clear(&back);
 	free(buf);
+}
+
+/* Encode then decode s into *back. */
+static void
+round_trip(struct ar_snapshot *s, struct ar_snapshot *back)
+{
+	struct ar_ctx ctx;
+	struct ar_conf conf;
+	char *buf = NULL;
+	size_t len = 0;
+
+	setup(&ctx, &conf);
+	memset(back, 0, sizeof(*back));
+	T_EQ_INT(ar_snapshot_encode(&ctx, s, &buf, &len), AR_OK);
+	T_EQ_INT(ar_snapshot_decode(&ctx, buf, len, back), AR_OK);
+	free(buf);
+}
+
+/*
+ * A membership that ended at time 0 stays an ended one (not "no
+ * expiry"), a future end stays that end, none stays none; an address's
+ * verified flag keeps its value either way.
+ */
+static void
+test_snapshot_expiry_and_email(void)
+{
+	static char *perm[] = { "sudo" };
+	struct ar_membership m[3] = {
+	    { "org_zero", perm, 1, 1, 0 },
+	    { "org_later", perm, 1, 1, NOW + DAY },
+	    { "org_never", perm, 1, 0, 0 } };
+	struct ar_snapshot s, back;
+	int verified;
+
+	for (verified = 0; verified <= 1; verified++) {
+		memset(&s, 0, sizeof(s));
+		identity(&s.id, 1);
+		s.id.memb = m;
+		s.id.n_memb = 3;
+		s.id.email = "alice@example.com";
+		s.id.email_verified = verified;
+		s.saved_at = NOW;
+		round_trip(&s, &back);
+		T_EQ_INT(back.id.email_verified, verified);
+		T_EQ_STR(back.id.email, "alice@example.com");
+		T_EQ_INT(back.id.n_memb, 3);
+		if (back.id.n_memb != 3)
+			goto next;
+		T_EQ_STR(back.id.memb[0].org_id, "org_zero");
+		T_EQ_INT(back.id.memb[0].has_expiry, 1);
+		T_EQ_INT(back.id.memb[0].expires_at, 0);
+		T_EQ_INT(back.id.memb[1].has_expiry, 1);
+		T_EQ_INT(back.id.memb[1].expires_at, NOW + DAY);
+		T_EQ_INT(back.id.memb[2].has_expiry, 0);
+ next:
+		ar_snapshot_clear(&back);
+	}
 }
 
 /* Documents a decoder must refuse, one per rule. */
@@ -219,6 +278,108 @@ test_credcache(void)
 	    AR_ERR_INTERNAL);
 }
 
+/* One child's wrong guess, started when the parent closes go. */
+static int
+guess(int go)
+{
+	struct ar_ctx ctx;
+	struct ar_conf conf;
+	struct ar_identity got;
+	char c;
+	int r;
+
+	setup(&ctx, &conf);
+	memset(&got, 0, sizeof(got));
+	if (read(go, &c, 1) == -1)
+		return 3;
+	r = ar_credcache_verify(&ctx, &conf, "erin", "wrong", &got);
+	if (r == AR_ERR_AUTH)
+		return 1;
+	if (r == AR_ERR_UNAVAIL && strcmp(ctx.reason, "offline_locked") == 0)
+		return 2;
+	return 3;
+}
+
+/*
+ * Eight wrong guesses at once against a limit of three: exactly three are
+ * checked (and counted), the others find the record locked.
+ */
+static void
+test_credcache_parallel_guesses(void)
+{
+	struct ar_ctx ctx;
+	struct ar_conf conf;
+	struct ar_identity id;
+	struct ar_snapshot s;
+	int go[2], i, st, n[4] = { 0, 0, 0, 0 };
+	pid_t pid;
+
+	setup(&ctx, &conf);
+	identity(&id, 1);
+	T_EQ_INT(ar_credcache_store(&ctx, &conf, "erin", "pw", 0, &id),
+	    AR_OK);
+	T_CHECK(pipe(go) == 0);
+	for (i = 0; i < 8; i++) {
+		if ((pid = fork()) == 0) {
+			close(go[1]);
+			_exit(guess(go[0]));
+		}
+		T_CHECK(pid > 0);
+	}
+	close(go[0]);
+	close(go[1]);	/* all start together */
+	while ((pid = wait(&st)) > 0)
+		if (WIFEXITED(st) && WEXITSTATUS(st) >= 1 &&
+		    WEXITSTATUS(st) <= 3)
+			n[WEXITSTATUS(st)]++;
+		else
+			n[0]++;
+	T_EQ_INT(n[1], 3);
+	T_EQ_INT(n[2], 5);
+	T_EQ_INT(n[3] + n[0], 0);
+	setup(&ctx, &conf);
+	T_EQ_INT(ar_credcache_read(&ctx, &conf, "erin", &s), AR_OK);
+	T_EQ_INT(s.fails, 3);
+	ar_snapshot_clear(&s);
+}
+
+/*
+ * The lock file: empty, 0600, made by the first store; one planted as a
+ * symlink is neither followed nor used.
+ */
+static void
+test_credcache_lock_file(void)
+{
+	struct ar_ctx ctx;
+	struct ar_conf conf;
+	struct ar_identity id, got;
+	char name[96], path[256], target[256];
+	struct stat st;
+
+	setup(&ctx, &conf);
+	identity(&id, 1);
+	memset(&got, 0, sizeof(got));
+	T_EQ_INT(ar_credcache_store(&ctx, &conf, "frank", "pw", 0, &id),
+	    AR_OK);
+	T_EQ_INT(ar_cache_user_entry(&ctx, &conf, "lock-cred", "frank", name,
+	    sizeof(name)), AR_OK);
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	T_CHECK(lstat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (st.st_mode & 0777) == 0600 && st.st_size == 0);
+	T_CHECK(unlink(path) == 0);
+	snprintf(target, sizeof(target), "%s/target", base);
+	T_CHECK(symlink(target, path) == 0);
+	setup(&ctx, &conf);
+	T_EQ_INT(ar_credcache_verify(&ctx, &conf, "frank", "pw", &got),
+	    AR_ERR_CONFIG);
+	T_CHECK(access(target, F_OK) == -1);
+	T_CHECK(unlink(path) == 0);
+	setup(&ctx, &conf);
+	T_EQ_INT(ar_credcache_verify(&ctx, &conf, "frank", "pw", &got),
+	    AR_OK);
+	ar_identity_clear(&got);
+}
+
 static void
 test_acctcache(void)
 {
@@ -308,8 +469,11 @@ main(void)
 		return 2;
 	snprintf(dir, sizeof(dir), "%s/cache", base);
 	T_RUN(test_snapshot_round_trip);
+	T_RUN(test_snapshot_expiry_and_email);
 	T_RUN(test_snapshot_strict);
 	T_RUN(test_credcache);
+	T_RUN(test_credcache_parallel_guesses);
+	T_RUN(test_credcache_lock_file);
 	T_RUN(test_acctcache);
 	T_RUN(test_outage);
 	(void)nftw(base, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
