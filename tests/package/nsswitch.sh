@@ -24,27 +24,28 @@ STUB
 chmod +x "$T/bin/dpkg-query"
 F=$T/root/etc/nsswitch.conf
 # Scripts that would edit the real /etc are not run at all.
-for s in debian/libnss-authrocket.postinst debian/libnss-authrocket.postrm; do
+for s in debian/libnss-authrocket.preinst debian/libnss-authrocket.postrm; do
 	if ! grep -q 'file="${DPKG_ROOT:-}/etc/nsswitch.conf"' "$s"; then
 		echo "FAIL package-nsswitch: $s does not honour DPKG_ROOT"
 		echo "package-nsswitch: 0 passed, 1 failed, 0 skipped"
 		exit 1
 	fi
 done
-inst() { DPKG_ROOT=$T/root PATH=$T/bin:$PATH sh debian/libnss-authrocket.postinst configure "$@"; }
+inst() { DPKG_ROOT=$T/root PATH=$T/bin:$PATH sh debian/libnss-authrocket.preinst "$@"; }
 rem()  { DPKG_ROOT=$T/root PATH=$T/bin:$PATH sh debian/libnss-authrocket.postrm "$@"; }
 
-# case NAME ORIGINAL EXPECTED: install, again, upgrade, remove, purge.
+# case NAME ORIGINAL EXPECTED: install, again, upgrade, remove, install
+# again after the removal, failed install, purge.
 case_() {
 	local name=$1 orig=$2 want=$3
 	printf '%s' "$orig" >"$F"
-	inst "" || { bad "$name: postinst failed"; return; }
+	inst install || { bad "$name: preinst failed"; return; }
 	if [ "$(cat "$F"; echo .)" = "$want." ]; then ok; else
 		bad "$name: after install:"; diff <(printf '%s' "$want") "$F"; fi
-	inst ""
+	inst install
 	if [ "$(cat "$F"; echo .)" = "$want." ]; then ok; else
 		bad "$name: a second install changed the file"; fi
-	inst "1.0.0"
+	inst upgrade 1.0.0 1.1.0
 	if [ "$(cat "$F"; echo .)" = "$want." ]; then ok; else
 		bad "$name: an upgrade changed the file"; fi
 	OTHER_ARCH=1 rem remove
@@ -53,6 +54,15 @@ case_() {
 	rem remove || bad "$name: postrm failed"
 	if [ "$(cat "$F"; echo .)" = "$orig." ]; then ok; else
 		bad "$name: after remove:"; diff <(printf '%s' "$orig") "$F"; fi
+	inst upgrade 1.0.0 1.1.0
+	if [ "$(cat "$F"; echo .)" = "$orig." ]; then ok; else
+		bad "$name: an upgrade put back what was taken out"; fi
+	inst install 1.0.0 1.1.0
+	if [ "$(cat "$F"; echo .)" = "$want." ]; then ok; else
+		bad "$name: installing after a removal did not add it"; fi
+	rem abort-install 1.0.0
+	if [ "$(cat "$F"; echo .)" = "$orig." ]; then ok; else
+		bad "$name: a failed installation left it in"; fi
 	rem purge
 	if [ "$(cat "$F"; echo .)" = "$orig." ]; then ok; else
 		bad "$name: purge changed the restored file"; fi
@@ -108,7 +118,7 @@ case_ "no group line" 'passwd: files
 # An administrator's own placement is kept on install; removal takes out
 # only the word, and no look-alike.
 printf 'passwd: authrocket files\ngroup: files authrocket-x sss\n' >"$F"
-inst ""
+inst install
 if [ "$(cat "$F")" = "$(printf 'passwd: authrocket files\ngroup: files authrocket-x sss authrocket')" ]; then
 	ok; else bad "own placement: $(cat "$F")"; fi
 rem remove
@@ -117,7 +127,7 @@ if [ "$(cat "$F")" = "$(printf 'passwd: files\ngroup: files authrocket-x sss')" 
 
 # No nsswitch.conf: nothing is made.
 rm -f "$F"
-inst "" && rem remove && rem purge
+inst install && rem remove && rem purge
 if [ ! -e "$F" ]; then ok; else bad "a missing nsswitch.conf was created"; fi
 
 echo "package-nsswitch: $pass passed, $fail failed, 0 skipped"
