@@ -96,7 +96,7 @@ check '! grep -q "deb-systemd-helper enable" "$ctl/pam/postinst" ||
 
 check 'grep -q "/var/cache/pam_authrocket" "$ctl/pam/postrm"' \
 	"purge removes the cache"
-check 'grep -q "authrocket" "$ctl/nss/postinst" && grep -q "authrocket" "$ctl/nss/postrm"' \
+check 'grep -q "authrocket" "$ctl/nss/preinst" && grep -q "authrocket" "$ctl/nss/postrm"' \
 	"libnss-authrocket edits nsswitch.conf"
 
 lintian --fail-on error --tag-display-limit 0 "$OUT"/src/*.changes \
