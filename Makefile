@@ -215,7 +215,7 @@ check-run: all $(UNIT_BINS) $(TOOL_BINS) $(NSS_TEST) $(KEYS_TEST)
 # What a package build runs: no root needed, nothing installed, nothing
 # outside the build tree changed (unit tests, the integration suite with
 # users from nss_wrapper, the fuzz corpus replay; no host tests).
-check-unprivileged: all $(UNIT_BINS) $(TOOL_BINS)
+check-unprivileged: all $(UNIT_BINS) $(TOOL_BINS) $(NSS_TEST) $(KEYS_TEST)
 	@B=$(B) PYTHON=$(PYTHON) bash tests/run-all --unprivileged
 
 # The whole suite again with AddressSanitizer and UBSan, in its own tree.

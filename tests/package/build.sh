@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 # Build the Debian packages from a copy of the tree and check them: the
-# version agrees with the sources, every program that was built is in a
+# version agrees with the sources, every program, unit and manual page is in a
 # package at its path, the configuration is a 0600 conffile, the maintainer
 # scripts enable nothing and disable the profile before removal, and
-# lintian reports no error.  Closing line: "package: N passed, N failed".
+# lintian reports no error.  The nsswitch.conf edit is tried on sample
+# files first.  Closing line: "package: N passed, N failed".
+# The build fails when "make install" makes a file no package takes.
 # DEB_BUILD_OPTIONS=nocheck skips the unprivileged tests inside the build.
 set -u
 cd "$(dirname "$0")/../.."
@@ -22,6 +24,8 @@ dver=$(dpkg-parsechangelog -S Version)
 check '[ "$ver" = "$dver" ]' "debian/changelog $dver differs from AR_VERSION $ver"
 
 rm -rf "$OUT" && mkdir -p "$OUT/src"
+# The maintainer scripts' nsswitch.conf edit, on sample files.
+if B=$B bash tests/package/nsswitch.sh; then ok; else bad "nsswitch.conf edit"; fi
 src=$OUT/src/pam-authrocket-$ver
 mkdir -p "$src"
 tar -C "$ROOTDIR" --exclude=./build --exclude=./.git --exclude='./build/*' \
@@ -48,31 +52,28 @@ has() {	# FILE PATH MODE-PREFIX
 for p in "/lib/$ma/security/pam_authrocket.so -rw-r--r--" \
 	"/usr/libexec/pam_authrocket/authrocket-helper -rwxr-xr-x" \
 	"/usr/sbin/authrocket-check -rwxr-xr-x" \
+	"/usr/sbin/authrocket-sync -rwxr-xr-x" \
+	"/usr/sbin/authrocket-keys -rwxr-xr-x" \
+	"/lib/systemd/system/authrocket-sync.service -rw-r--r--" \
+	"/lib/systemd/system/authrocket-sync.timer -rw-r--r--" \
 	"/usr/share/pam-configs/authrocket -rw-r--r--" \
 	"/etc/security/pam_authrocket.conf -rw-------" \
-	"/usr/share/man/man8/pam_authrocket.8.gz -rw-r--r--" \
-	"/usr/share/man/man8/authrocket-check.8.gz -rw-r--r--" \
 	"/usr/share/man/man5/pam_authrocket.conf.5.gz -rw-r--r--"; do
 	path=${p% *} mode=${p#* }
 	check 'has "$OUT/pam.contents" "$path" "$mode"' \
 		"libpam-authrocket lacks $path ($mode)"
 done
-# The directory programs and the NSS module: packaged whenever built.
-for prog in authrocket-sync authrocket-keys; do
-	if [ -e "$src/build/$prog" ]; then
-		check 'has "$OUT/pam.contents" /usr/sbin/$prog -rwxr-xr-x' \
-			"libpam-authrocket lacks $prog"
-	fi
+# A manual page for every program and for the module.
+for m in pam_authrocket authrocket-check authrocket-sync authrocket-keys; do
+	check 'has "$OUT/pam.contents" /usr/share/man/man8/$m.8.gz -rw-r--r--' \
+		"libpam-authrocket lacks $m(8)"
 done
-for u in "$src"/conf/systemd/*.service "$src"/conf/systemd/*.timer; do
-	[ -e "$u" ] || continue
-	check 'has "$OUT/pam.contents" /lib/systemd/system/$(basename "$u") -rw-r--r--' \
-		"libpam-authrocket lacks unit $(basename "$u")"
-done
-if [ -e "$src/build/libnss_authrocket.so.2" ]; then
-	check 'has "$OUT/nss.contents" /lib/$ma/libnss_authrocket.so.2 -rw-r--r--' \
-		"libnss-authrocket lacks the NSS module"
-fi
+check 'has "$OUT/nss.contents" /lib/$ma/libnss_authrocket.so.2 -rw-r--r--' \
+	"libnss-authrocket lacks the NSS module"
+# The NSS module is loaded into every process: it must need libc only.
+nssdep=$(dpkg-deb -f "$nss" Depends)
+check '[ "$(echo "$nssdep" | tr "," "\n" | grep -vc "libc6")" -eq 0 ]' \
+	"libnss-authrocket depends on more than libc: $nssdep"
 check '! grep -q "\\./usr/local" "$OUT/pam.contents"' "nothing under /usr/local"
 
 ctl=$OUT/ctl
@@ -92,6 +93,11 @@ check '! grep -Eq -- "--enable|systemctl (enable|start)|deb-systemd-invoke start
 # when the administrator had enabled them.
 check '! grep -q "deb-systemd-helper enable" "$ctl/pam/postinst" ||
 	grep -q "was-enabled" "$ctl/pam/postinst"' "units are not enabled"
+
+check 'grep -q "/var/cache/pam_authrocket" "$ctl/pam/postrm"' \
+	"purge removes the cache"
+check 'grep -q "authrocket" "$ctl/nss/preinst" && grep -q "authrocket" "$ctl/nss/postrm"' \
+	"libnss-authrocket edits nsswitch.conf"
 
 lintian --fail-on error --tag-display-limit 0 "$OUT"/src/*.changes \
 	>"$OUT/lintian.txt" 2>&1

@@ -41,6 +41,11 @@ snap=$OUT/etc-before
 rm -rf "$snap" && mkdir -p "$snap"
 cp -a /etc/pam.d /etc/nsswitch.conf "$snap/"
 cp -a /var/lib/pam "$snap/var-lib-pam"
+# What the module and the sync keep at run time (purge deletes it): put
+# back afterwards as it was.
+for d in /var/lib/pam_authrocket /var/cache/pam_authrocket; do
+	[ -e "$d" ] && cp -a "$d" "$snap/keep-$(basename "$(dirname "$d")")"
+done
 restore() {
 	rm -rf /etc/pam.d && cp -a "$snap/pam.d" /etc/pam.d
 	cp -a "$snap/nsswitch.conf" /etc/nsswitch.conf
@@ -48,7 +53,9 @@ restore() {
 }
 cleanup() {
 	dpkg -P libpam-authrocket libnss-authrocket >/dev/null 2>&1
-	rm -rf /var/cache/pam_authrocket
+	rm -rf /var/cache/pam_authrocket /var/lib/pam_authrocket
+	[ -e "$snap/keep-lib" ] && cp -a "$snap/keep-lib" /var/lib/pam_authrocket
+	[ -e "$snap/keep-cache" ] && cp -a "$snap/keep-cache" /var/cache/pam_authrocket
 	if ! diff -r "$snap/pam.d" /etc/pam.d >/dev/null ||
 	    ! cmp -s "$snap/nsswitch.conf" /etc/nsswitch.conf ||
 	    ! diff -r "$snap/var-lib-pam" /var/lib/pam >/dev/null; then
@@ -76,6 +83,12 @@ check 'grep -Eq "^passwd:.* authrocket$" /etc/nsswitch.conf && grep -Eq "^group:
 	"nsswitch.conf names authrocket"
 check '! ls /etc/systemd/system/*.wants/authrocket-* >/dev/null 2>&1' \
 	"no unit enabled"
+check '[ -f /lib/systemd/system/authrocket-sync.timer ] && [ -x /usr/sbin/authrocket-sync ] && [ -x /usr/sbin/authrocket-keys ]' \
+	"sync, keys and the timer installed"
+check '[ -f /lib/$ma/libnss_authrocket.so.2 ]' "NSS module installed"
+for p in authrocket-sync authrocket-keys /usr/libexec/pam_authrocket/authrocket-helper; do
+	check '$(command -v $p || echo $p) --version | grep -q "$ver"' "$p --version"
+done
 pam-auth-update --package --enable authrocket >/dev/null 2>&1
 check 'grep -q pam_authrocket.so /etc/pam.d/common-auth' "profile can be enabled"
 DEBIAN_FRONTEND=noninteractive dpkg -r libpam-authrocket >>"$OUT/install.log" 2>&1
@@ -85,8 +98,17 @@ check '[ ! -e /lib/$ma/security/pam_authrocket.so ]' "module removed"
 check '[ -e /etc/security/pam_authrocket.conf ]' "remove keeps the configuration"
 DEBIAN_FRONTEND=noninteractive dpkg -r libnss-authrocket >>"$OUT/install.log" 2>&1
 check 'cmp -s "$snap/nsswitch.conf" /etc/nsswitch.conf' "nsswitch.conf restored exactly"
+check '[ ! -e /lib/$ma/libnss_authrocket.so.2 ]' "NSS module removed"
+# Installed again after a removal: the service is named again, once.
+DEBIAN_FRONTEND=noninteractive dpkg -i "$nss" >>"$OUT/install.log" 2>&1
+check '[ "$(grep -Ec "^(passwd|group):.* authrocket$" /etc/nsswitch.conf)" -eq 2 ]' \
+	"reinstalling after removal names authrocket in nsswitch.conf"
+DEBIAN_FRONTEND=noninteractive dpkg -P libnss-authrocket >>"$OUT/install.log" 2>&1
+check 'cmp -s "$snap/nsswitch.conf" /etc/nsswitch.conf' "nsswitch.conf restored after purge"
 dpkg -P libpam-authrocket libnss-authrocket >>"$OUT/install.log" 2>&1
 check '[ ! -e /etc/security/pam_authrocket.conf ]' "purge removes the configuration"
+check '[ ! -e /var/cache/pam_authrocket ] && [ ! -e /var/lib/pam_authrocket ]' \
+	"purge removes the cache and the directory"
 cleanup
 trap - EXIT
 echo "package-install: $pass passed, $fail failed, 0 skipped"
