@@ -12,7 +12,7 @@
 #include <sys/types.h>
 #include <time.h>
 
-#define AR_VERSION		"1.0.0"
+#define AR_VERSION		"1.1.0"
 #define AR_USER_AGENT		"pam_authrocket/" AR_VERSION
 
 #define AR_DEFAULT_CONFIG	"/etc/security/pam_authrocket.conf"
