@@ -478,7 +478,9 @@ fill_members(struct ar_ctx *ctx, struct sync_dir *d)
 				return nomem(ctx);
 			g->n_members++;
 		}
-		qsort(g->members, g->n_members, sizeof(*g->members), cmp_str);
+		if (g->n_members > 1)	/* an empty group has no array */
+			qsort(g->members, g->n_members, sizeof(*g->members),
+			    cmp_str);
 	}
 	return AR_OK;
 }

@@ -463,7 +463,8 @@ def test_synced_directory_served_through_nss(t):
     r = test_nss.getent(t, "initgroups", "sam")
     t.contains(r.stdout, str(g["gid"]), "initgroups")
     m.control({"delete": ["usr_s1"]})
-    t.eq(sync(t, conf, d).returncode, 0, "one of two removed")
+    r = sync(t, conf, d)
+    t.eq(r.returncode, 0, "one of two removed: " + r.stderr)
     t.eq(test_nss.getent(t, "passwd", "sam").returncode, 2, "gone from NSS")
     (d / "state").unlink()
 
