@@ -22,13 +22,13 @@ static void
 show_account(struct ar_ctx *ctx, const struct ar_conf *conf,
     const char *user, ar_check_put_fn *put, void *arg)
 {
-	struct ar_ctx scratch = *ctx;
+	struct ar_ctx scratch;
 	struct ar_snapshot s;
 	char buf[200];
 	long long age;
 	int r;
 
-	scratch.err = AR_OK;
+	ar_ctx_try(ctx, &scratch);
 	memset(&s, 0, sizeof(s));
 	if ((r = ar_acctcache_read(&scratch, conf, user, &s)) != AR_OK) {
 		put(arg, "account_cache", r == AR_NOTHING ? "none" :
@@ -49,14 +49,14 @@ static void
 show_credentials(struct ar_ctx *ctx, const struct ar_conf *conf,
     const char *user, ar_check_put_fn *put, void *arg)
 {
-	struct ar_ctx scratch = *ctx;
+	struct ar_ctx scratch;
 	struct ar_snapshot s;
 	const char *state;
 	char buf[200];
 	long long age;
 	int r;
 
-	scratch.err = AR_OK;
+	ar_ctx_try(ctx, &scratch);
 	memset(&s, 0, sizeof(s));
 	if ((r = ar_credcache_read(&scratch, conf, user, &s)) !=
 	    AR_OK) {
@@ -88,7 +88,7 @@ void
 ar_check_cache_show(struct ar_ctx *ctx, const struct ar_conf *conf,
     const char *user, ar_check_put_fn *put, void *arg)
 {
-	struct ar_ctx scratch = *ctx;
+	struct ar_ctx scratch;
 	struct ar_outage o;
 	char buf[200];
 
@@ -96,7 +96,7 @@ ar_check_cache_show(struct ar_ctx *ctx, const struct ar_conf *conf,
 		return;
 	show_account(ctx, conf, user, put, arg);
 	show_credentials(ctx, conf, user, put, arg);
-	scratch.err = AR_OK;
+	ar_ctx_try(ctx, &scratch);
 	if (ar_outage_read(&scratch, conf, &o) != AR_OK) {
 		put(arg, "outage", "none");
 		return;

@@ -21,14 +21,14 @@ int
 ar_acctcache_get(struct ar_ctx *ctx, const struct ar_conf *conf,
     const char *user, struct ar_identity *id, int64_t *age)
 {
-	struct ar_ctx scratch = *ctx;
+	struct ar_ctx scratch;
 	struct ar_snapshot s;
 	int64_t a;
 	int r;
 
 	if (conf->account_cache_timeout == 0 || conf->api_url == NULL)
 		return AR_NOTHING;
-	scratch.err = AR_OK;
+	ar_ctx_try(ctx, &scratch);
 	memset(&s, 0, sizeof(s));
 	if ((r = ar_acctcache_read(&scratch, conf, user, &s)) != AR_OK) {
 		if (r != AR_NOTHING)
@@ -53,13 +53,13 @@ void
 ar_acctcache_put(struct ar_ctx *ctx, const struct ar_conf *conf,
     const char *user, const struct ar_identity *id)
 {
-	struct ar_ctx scratch = *ctx;
+	struct ar_ctx scratch;
 	struct ar_snapshot s;
 
 	if (conf->account_cache_timeout == 0 || conf->api_url == NULL ||
 	    !id->have_state)
 		return;
-	scratch.err = AR_OK;
+	ar_ctx_try(ctx, &scratch);
 	memset(&s, 0, sizeof(s));
 	s.saved_at = (int64_t)ctx->now;
 	if (ar_snapshot_copy_id(&scratch, id, &s.id) != AR_OK ||

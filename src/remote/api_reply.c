@@ -27,13 +27,13 @@ static void
 error_text(const struct ar_ctx *ctx, const char *body, size_t len,
     char *buf, size_t n)
 {
-	struct ar_ctx scratch = *ctx;
+	struct ar_ctx scratch;
 	json_t *root = NULL, *e, *v = NULL;
 	const char *field = NULL, *key;
 	const char *s;
 
 	buf[0] = '\0';
-	scratch.err = AR_OK;
+	ar_ctx_try(ctx, &scratch);
 	scratch.debug = 0;
 	scratch.log = NULL;
 	if (body == NULL || len == 0 ||

@@ -195,7 +195,7 @@ str_member(json_t *o, const char *key, int *bad)
 static int
 jwk_key(struct ar_ctx *ctx, json_t *jwk, struct ar_key *key)
 {
-	struct ar_ctx scratch = *ctx;
+	struct ar_ctx scratch;
 	struct ar_key k;
 	json_t *x5c;
 	const char *use, *kty, *alg, *s, *n, *e;
@@ -204,9 +204,7 @@ jwk_key(struct ar_ctx *ctx, json_t *jwk, struct ar_key *key)
 	int bad = 0, rc = -1;
 
 	memset(&k, 0, sizeof(k));
-	scratch.err = AR_OK;
-	scratch.reason = NULL;
-	scratch.detail[0] = '\0';
+	ar_ctx_try(ctx, &scratch);
 	use = str_member(jwk, "use", &bad);
 	kty = str_member(jwk, "kty", &bad);
 	alg = str_member(jwk, "alg", &bad);
@@ -268,8 +266,7 @@ ar_jwks_find(struct ar_ctx *ctx, const char *doc, size_t len,
 	int bad, r = AR_ERR_INTERNAL;
 
 	memset(&k, 0, sizeof(k));
-	scratch = *ctx;
-	scratch.err = AR_OK;
+	ar_ctx_try(ctx, &scratch);
 	if ((r = ar_json_parse_object(&scratch, doc, len, AR_ERR_UNAVAIL,
 	    &root)) != AR_OK) {
 		if (r == AR_ERR_NOMEM)
@@ -335,27 +332,6 @@ ar_jwks_cache_names(const char *url, char *doc, char *mark, size_t n)
 	snprintf(mark, n, "jwks-%016llx.try", (unsigned long long)h);
 }
 
-/* Record the first failure of a scratch context into ctx. */
-static int
-adopt(struct ar_ctx *ctx, const struct ar_ctx *scratch, int r)
-{
-	if (ctx->err == AR_OK && scratch->err != AR_OK) {
-		ctx->err = scratch->err;
-		ctx->reason = scratch->reason;
-		memcpy(ctx->detail, scratch->detail, sizeof(ctx->detail));
-	}
-	return r;
-}
-
-static void
-scratch_init(struct ar_ctx *scratch, const struct ar_ctx *ctx)
-{
-	*scratch = *ctx;
-	scratch->err = AR_OK;
-	scratch->reason = NULL;
-	scratch->detail[0] = '\0';
-}
-
 /* Was a fetch tried less than AR_JWKS_REFETCH_MIN seconds ago? */
 static int
 tried_recently(struct ar_ctx *ctx, const struct ar_conf *conf,
@@ -367,7 +343,7 @@ tried_recently(struct ar_ctx *ctx, const struct ar_conf *conf,
 	time_t mtime = 0;
 	int recent = 0;
 
-	scratch_init(&scratch, ctx);
+	ar_ctx_try(ctx, &scratch);
 	if (ar_cache_read(&scratch, conf, mark, 64, &buf, &len, &mtime) ==
 	    AR_OK)
 		recent = mtime <= ctx->now + JWKS_CLOCK_SLACK &&
@@ -421,14 +397,14 @@ fetch_doc(struct ar_ctx *scratch, const struct ar_conf *conf, char **doc,
 	if ((r = ar_fetch_get(scratch, conf, conf->jwks_url, &b, &l)) !=
 	    AR_OK)
 		return r;
-	scratch_init(&pscratch, scratch);
+	ar_ctx_try(scratch, &pscratch);
 	if ((r = ar_json_parse_object(&pscratch, b, l, AR_ERR_UNAVAIL,
 	    &root)) != AR_OK || !json_is_array(json_object_get(root,
 	    "keys"))) {
 		json_decref(root);
 		free(b);
 		if (r == AR_ERR_NOMEM)
-			return adopt(scratch, &pscratch, r);
+			return ar_ctx_adopt(scratch, &pscratch, r);
 		return ar_fail(scratch, AR_ERR_UNAVAIL, "bad_jwks",
 		    "jwks: fetched document is not a JWKS");
 	}
@@ -462,7 +438,7 @@ ar_jwks_key(struct ar_ctx *ctx, const struct ar_conf *conf,
 		fresh = mtime <= ctx->now + JWKS_CLOCK_SLACK &&
 		    ctx->now - mtime < AR_JWKS_TTL;
 	if (fresh) {
-		scratch_init(&scratch, ctx);
+		ar_ctx_try(ctx, &scratch);
 		r = ar_jwks_find(&scratch, doc, len, kid, key);
 		if (r == AR_OK || r == AR_ERR_NOMEM)
 			goto adopt_out;
@@ -477,17 +453,17 @@ ar_jwks_key(struct ar_ctx *ctx, const struct ar_conf *conf,
 		goto out;
 	}
 	/* Mark the attempt first: a failing AuthRocket is asked rarely. */
-	scratch_init(&scratch, ctx);
+	ar_ctx_try(ctx, &scratch);
 	if (ar_cache_touch(&scratch, conf, mark) != AR_OK)
 		ar_log(ctx, AR_LOG_WARNING, "jwks: %s", scratch.detail);
-	scratch_init(&scratch, ctx);
+	ar_ctx_try(ctx, &scratch);
 	r = fetch_doc(&scratch, conf, &fresh_doc, &fresh_len);
 	/* The reply (or the failure) arrived now: ages count from here. */
 	(void)ar_ctx_tick(ctx);
 	if (r == AR_OK) {
 		struct ar_ctx wscratch;
 
-		scratch_init(&wscratch, ctx);
+		ar_ctx_try(ctx, &wscratch);
 		if (ar_cache_write(&wscratch, conf, name, fresh_doc,
 		    fresh_len) != AR_OK)
 			ar_log(ctx, AR_LOG_WARNING, "jwks: keys not cached: %s",
@@ -504,7 +480,7 @@ ar_jwks_key(struct ar_ctx *ctx, const struct ar_conf *conf,
 		r = ar_jwks_find(ctx, doc, len, kid, key);
 	goto out;
 adopt_out:
-	adopt(ctx, &scratch, r);
+	(void)ar_ctx_adopt(ctx, &scratch, r);
 out:
 	free(doc);
 	free(fresh_doc);

@@ -103,11 +103,11 @@ static void
 write_marker(struct ar_ctx *ctx, const struct ar_conf *conf,
     const struct ar_outage *o)
 {
-	struct ar_ctx scratch = *ctx;
+	struct ar_ctx scratch;
 	char name[48], buf[MARKER_MAX];
 	int n;
 
-	scratch.err = AR_OK;
+	ar_ctx_try(ctx, &scratch);
 	ar_outage_name(conf, name, sizeof(name));
 	n = snprintf(buf, sizeof(buf), "%lld %lld %s\n",
 	    (long long)o->since, (long long)o->until, o->reason);
@@ -119,14 +119,14 @@ write_marker(struct ar_ctx *ctx, const struct ar_conf *conf,
 int
 ar_outage_check(struct ar_ctx *ctx, const struct ar_conf *conf, int *probe)
 {
-	struct ar_ctx scratch = *ctx;
+	struct ar_ctx scratch;
 	struct ar_outage o;
 	int r;
 
 	*probe = 0;
 	if (conf->offline_timeout == 0 || conf->api_url == NULL)
 		return AR_OK;
-	scratch.err = AR_OK;
+	ar_ctx_try(ctx, &scratch);
 	r = ar_outage_read(&scratch, conf, &o);
 	if (r == AR_NOTHING)
 		return AR_OK;
@@ -158,7 +158,7 @@ void
 ar_outage_note(struct ar_ctx *ctx, const struct ar_conf *conf,
     const char *error, long status, long retry_after, int probe)
 {
-	struct ar_ctx scratch = *ctx;
+	struct ar_ctx scratch;
 	struct ar_outage o;
 	int64_t window;
 	char name[48];
@@ -177,7 +177,7 @@ ar_outage_note(struct ar_ctx *ctx, const struct ar_conf *conf,
 		/* AuthRocket answered: the outage, if any, is over. */
 		if (!probe)
 			return;
-		scratch.err = AR_OK;
+		ar_ctx_try(ctx, &scratch);
 		ar_outage_name(conf, name, sizeof(name));
 		if (ar_cache_remove(&scratch, conf, name) != AR_OK)
 			ar_log(ctx, AR_LOG_WARNING, "outage: cannot clear: %s",
@@ -188,7 +188,7 @@ ar_outage_note(struct ar_ctx *ctx, const struct ar_conf *conf,
 		return;
 	}
 	memset(&o, 0, sizeof(o));
-	scratch.err = AR_OK;
+	ar_ctx_try(ctx, &scratch);
 	if (ar_outage_read(&scratch, conf, &o) != AR_OK ||
 	    strcmp(o.reason, "probe") == 0 || o.since > (int64_t)ctx->now)
 		o.since = (int64_t)ctx->now;

@@ -134,6 +134,16 @@ test_find(void)
 	T_EQ_INT(find("{\"keys\":[" JWK("k1", "", "!!notbase64!!") ","
 	    JWK("k1", "", RSA_SPKI) "]}", "k1", &key, &why), AR_OK);
 	ar_key_free(&key);
+	/*
+	 * Nor does a refused one (too weak), and a key found records no
+	 * failure: what ar_jwks_key() adopts from its trial is only ever
+	 * the failure that the trial returned.
+	 */
+	T_EQ_INT(find("{\"keys\":[" JWK("k1", "", RSA1K_SPKI) ","
+	    JWK("k1", "", RSA_SPKI) "]}", "k1", &key, &why), AR_OK);
+	T_CHECK(why == NULL);
+	T_EQ_INT(key.bits, 2048);
+	ar_key_free(&key);
 }
 
 static void
