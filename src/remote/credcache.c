@@ -82,8 +82,9 @@ decoy(const struct ar_ctx *ctx, const char *password)
 {
 	static const char salt[16] = "pam_authrocket-x";
 	char setting[CRYPT_GENSALT_OUTPUT_SIZE], *h = NULL;
-	struct ar_ctx scratch = *ctx;
+	struct ar_ctx scratch;
 
+	ar_ctx_try(ctx, &scratch);	/* its failures are nobody's business */
 	if (password == NULL || crypt_gensalt_rn(YESCRYPT, 0, salt,
 	    (int)sizeof(salt), setting, sizeof(setting)) == NULL)
 		return;

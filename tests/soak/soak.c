@@ -124,7 +124,7 @@ static int
 transaction(const struct pcase *c, char *why, size_t n)
 {
 	struct pamlib_answers st = { c->answers, (size_t)c->n_answers, 0, 0,
-	    0, NULL };
+	    0, NULL, { 0 } };
 	struct pam_conv pc = { pamlib_conv, &st };
 	pam_handle_t *pamh = NULL;
 	int rc, ra = -1, ok = 1;
