@@ -97,7 +97,7 @@ $(B)/obj/%.o: %.c | $(B)
 	@mkdir -p $(dir $@)
 	$(CC) $(AR_CFLAGS) -MMD -MP -c -o $@ $<
 
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+-include $(shell find $(B) -name '*.d' -type f 2>/dev/null)
 
 $(B):
 	@mkdir -p $(B)
