@@ -170,6 +170,18 @@ void	ar_ctx_try(const struct ar_ctx *ctx, struct ar_ctx *scratch);
  */
 int	ar_ctx_adopt(struct ar_ctx *ctx, const struct ar_ctx *scratch, int r);
 
+/*
+ * As ar_fail() and ar_log(), naming a trial's failure: the text made from
+ * fmt is escaped and the trial's detail, escaped when it was recorded, is
+ * appended as it is, so nothing is escaped twice.  ar_fail_trial()
+ * returns code.
+ */
+int	ar_fail_trial(struct ar_ctx *ctx, int code, const char *reason,
+	    const struct ar_ctx *trial, const char *fmt, ...)
+	    __attribute__((format(printf, 5, 6)));
+void	ar_log_trial(struct ar_ctx *ctx, int prio, const struct ar_ctx *trial,
+	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
 /* Log one formatted line through the sink; AR_LOG_DEBUG only if debug. */
 void	ar_log(struct ar_ctx *ctx, int prio, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));

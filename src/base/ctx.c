@@ -267,3 +267,50 @@ ar_monotonic_ms(void)
 		return 0;
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
+
+/* The escaped prefix, then the trial's detail as it is (escaped already). */
+static void
+format_trial(char *dst, size_t n, const struct ar_ctx *trial,
+    const char *fmt, va_list ap)
+{
+	size_t used;
+
+	format_escaped(dst, n, fmt, ap);
+	used = strlen(dst);
+	snprintf(dst + used, n - used, "%s", trial->detail);
+}
+
+int
+ar_fail_trial(struct ar_ctx *ctx, int code, const char *reason,
+    const struct ar_ctx *trial, const char *fmt, ...)
+{
+	char buf[sizeof(ctx->detail)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	format_trial(buf, sizeof(buf), trial, fmt, ap);
+	va_end(ap);
+	if (ctx->err == AR_OK) {
+		ctx->err = code;
+		ctx->reason = reason;
+		memcpy(ctx->detail, buf, sizeof(buf));
+	}
+	if (ctx->debug)
+		emit(ctx, AR_LOG_DEBUG, buf);
+	return code;
+}
+
+void
+ar_log_trial(struct ar_ctx *ctx, int prio, const struct ar_ctx *trial,
+    const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	if (prio == AR_LOG_DEBUG && !ctx->debug)
+		return;
+	va_start(ap, fmt);
+	format_trial(buf, sizeof(buf), trial, fmt, ap);
+	va_end(ap);
+	emit(ctx, prio, buf);
+}

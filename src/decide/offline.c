@@ -63,8 +63,8 @@ ar_offline_after_account(struct ar_ctx *ctx, const struct ar_conf *conf,
 		return;
 	ar_ctx_try(ctx, &scratch);
 	if (ar_credcache_drop(&scratch, conf, ctx->user) != AR_OK)
-		ar_log(ctx, AR_LOG_WARNING, "credcache: cannot drop: %s",
-		    scratch.detail);
+		ar_log_trial(ctx, AR_LOG_WARNING, &scratch,
+		    "credcache: cannot drop: ");
 }
 
 /* Errors here never change a decision; they are only worth a line. */
@@ -73,7 +73,7 @@ quietly(struct ar_ctx *ctx, int r, const struct ar_ctx *scratch,
     const char *what)
 {
 	if (r != AR_OK)
-		ar_log(ctx, AR_LOG_WARNING, "%s: %s", what, scratch->detail);
+		ar_log_trial(ctx, AR_LOG_WARNING, scratch, "%s: ", what);
 }
 
 void

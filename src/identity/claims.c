@@ -76,8 +76,8 @@ parse_strict(struct ar_ctx *ctx, const char *json, size_t len,
 		return AR_OK;
 	if (r == AR_ERR_NOMEM)
 		return ar_fail(ctx, r, "no_memory", "token: out of memory");
-	return ar_fail(ctx, AR_ERR_AUTH, reason, "token: %s: %s", what,
-	    scratch.detail);
+	return ar_fail_trial(ctx, AR_ERR_AUTH, reason, &scratch, "token: %s: ",
+	    what);
 }
 
 /* A JSON string without an embedded NUL. */

@@ -32,8 +32,8 @@ ar_acctcache_get(struct ar_ctx *ctx, const struct ar_conf *conf,
 	memset(&s, 0, sizeof(s));
 	if ((r = ar_acctcache_read(&scratch, conf, user, &s)) != AR_OK) {
 		if (r != AR_NOTHING)
-			ar_log(ctx, AR_LOG_WARNING, "acctcache: entry ignored: "
-			    "%s", scratch.detail);
+			ar_log_trial(ctx, AR_LOG_WARNING, &scratch,
+			    "acctcache: entry ignored: ");
 		return AR_NOTHING;
 	}
 	a = (int64_t)ctx->now - s.saved_at;
@@ -64,8 +64,8 @@ ar_acctcache_put(struct ar_ctx *ctx, const struct ar_conf *conf,
 	s.saved_at = (int64_t)ctx->now;
 	if (ar_snapshot_copy_id(&scratch, id, &s.id) != AR_OK ||
 	    ar_snapshot_save(&scratch, conf, KIND, user, &s) != AR_OK)
-		ar_log(ctx, AR_LOG_WARNING, "acctcache: not kept: %s",
-		    scratch.detail);
+		ar_log_trial(ctx, AR_LOG_WARNING, &scratch,
+		    "acctcache: not kept: ");
 	ar_snapshot_clear(&s);
 }
 

@@ -247,8 +247,8 @@ jwk_key(struct ar_ctx *ctx, json_t *jwk, struct ar_key *key)
 	rc = 0;
 out:
 	if (rc == -1 && scratch.err != AR_OK)
-		ar_log(ctx, AR_LOG_DEBUG, "jwks: key skipped: %s",
-		    scratch.detail);
+		ar_log_trial(ctx, AR_LOG_DEBUG, &scratch,
+		    "jwks: key skipped: ");
 	free(der);
 	ar_key_free(&k);
 	return rc;
@@ -272,8 +272,8 @@ ar_jwks_find(struct ar_ctx *ctx, const char *doc, size_t len,
 		if (r == AR_ERR_NOMEM)
 			r = ar_fail(ctx, r, "no_memory", "jwks: out of memory");
 		else
-			r = ar_fail(ctx, AR_ERR_UNAVAIL, "bad_jwks",
-			    "jwks: document is not valid: %s", scratch.detail);
+			r = ar_fail_trial(ctx, AR_ERR_UNAVAIL, "bad_jwks",
+			    &scratch, "jwks: document is not valid: ");
 		goto out;
 	}
 	keys = json_object_get(root, "keys");
@@ -455,7 +455,7 @@ ar_jwks_key(struct ar_ctx *ctx, const struct ar_conf *conf,
 	/* Mark the attempt first: a failing AuthRocket is asked rarely. */
 	ar_ctx_try(ctx, &scratch);
 	if (ar_cache_touch(&scratch, conf, mark) != AR_OK)
-		ar_log(ctx, AR_LOG_WARNING, "jwks: %s", scratch.detail);
+		ar_log_trial(ctx, AR_LOG_WARNING, &scratch, "jwks: ");
 	ar_ctx_try(ctx, &scratch);
 	r = fetch_doc(&scratch, conf, &fresh_doc, &fresh_len);
 	/* The reply (or the failure) arrived now: ages count from here. */
@@ -466,8 +466,8 @@ ar_jwks_key(struct ar_ctx *ctx, const struct ar_conf *conf,
 		ar_ctx_try(ctx, &wscratch);
 		if (ar_cache_write(&wscratch, conf, name, fresh_doc,
 		    fresh_len) != AR_OK)
-			ar_log(ctx, AR_LOG_WARNING, "jwks: keys not cached: %s",
-			    wscratch.detail);
+			ar_log_trial(ctx, AR_LOG_WARNING, &wscratch,
+			    "jwks: keys not cached: ");
 		r = ar_jwks_find(ctx, fresh_doc, fresh_len, kid, key);
 		goto out;
 	}

@@ -112,8 +112,8 @@ write_marker(struct ar_ctx *ctx, const struct ar_conf *conf,
 	n = snprintf(buf, sizeof(buf), "%lld %lld %s\n",
 	    (long long)o->since, (long long)o->until, o->reason);
 	if (ar_cache_write(&scratch, conf, name, buf, (size_t)n) != AR_OK)
-		ar_log(ctx, AR_LOG_WARNING, "outage: cannot record: %s",
-		    scratch.detail);
+		ar_log_trial(ctx, AR_LOG_WARNING, &scratch,
+		    "outage: cannot record: ");
 }
 
 int
@@ -132,8 +132,8 @@ ar_outage_check(struct ar_ctx *ctx, const struct ar_conf *conf, int *probe)
 		return AR_OK;
 	if (r != AR_OK) {
 		/* Without a usable marker we simply ask AuthRocket. */
-		ar_log(ctx, AR_LOG_WARNING, "outage: marker ignored: %s",
-		    scratch.detail);
+		ar_log_trial(ctx, AR_LOG_WARNING, &scratch,
+		    "outage: marker ignored: ");
 		return AR_OK;
 	}
 	if ((int64_t)ctx->now < o.until &&
@@ -180,8 +180,8 @@ ar_outage_note(struct ar_ctx *ctx, const struct ar_conf *conf,
 		ar_ctx_try(ctx, &scratch);
 		ar_outage_name(conf, name, sizeof(name));
 		if (ar_cache_remove(&scratch, conf, name) != AR_OK)
-			ar_log(ctx, AR_LOG_WARNING, "outage: cannot clear: %s",
-			    scratch.detail);
+			ar_log_trial(ctx, AR_LOG_WARNING, &scratch,
+			    "outage: cannot clear: ");
 		else
 			ar_log(ctx, AR_LOG_NOTICE, "outage: AuthRocket at %s "
 			    "answers again", conf->api_url);

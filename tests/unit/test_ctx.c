@@ -127,6 +127,37 @@ test_adopt_unrecorded(void)
 	T_EQ_STR(ctx.detail, "");
 }
 
+static char last_line[600];
+
+static void
+keep_line(void *arg, int prio, const char *line)
+{
+	(void)arg;
+	(void)prio;
+	snprintf(last_line, sizeof(last_line), "%s", line);
+}
+
+/* A trial's detail is escaped when recorded, and never again. */
+static void
+test_trial_detail_escaped_once(void)
+{
+	struct ar_ctx ctx, scratch;
+
+	ar_ctx_init(&ctx, "auth");
+	ctx.log = keep_line;
+	ar_ctx_try(&ctx, &scratch);
+	(void)ar_fail(&scratch, AR_ERR_UNAVAIL, "bad_json",
+	    "json: \x1b[31m \\ here");
+	T_EQ_STR(scratch.detail, "json: \\x1b[31m \\x5c here");
+	T_EQ_INT(ar_fail_trial(&ctx, AR_ERR_AUTH, "bad_claims", &scratch,
+	    "token: %s: ", "pay\nload"), AR_ERR_AUTH);
+	T_EQ_STR(ctx.reason, "bad_claims");
+	T_EQ_STR(ctx.detail,
+	    "token: pay\\x0aload: json: \\x1b[31m \\x5c here");
+	ar_log_trial(&ctx, AR_LOG_WARNING, &scratch, "jwks: ");
+	T_EQ_STR(last_line, "jwks: json: \\x1b[31m \\x5c here");
+}
+
 int
 main(void)
 {
@@ -135,5 +166,6 @@ main(void)
 	T_RUN(test_adopt_first_wins);
 	T_RUN(test_adopt_success);
 	T_RUN(test_adopt_unrecorded);
+	T_RUN(test_trial_detail_escaped_once);
 	return t_done("test_ctx");
 }
